@@ -1,0 +1,197 @@
+"""Run one function on N processes with torch.distributed and collect every rank's result (Q7).
+
+`launch(fn, world_size)` starts `world_size` worker processes, joins them into one process group (gloo on
+CPU, NCCL when there is one GPU per rank), calls `fn(*args, **kwargs)` on each and returns the results as a
+list indexed by rank. A failing worker's exception is re-raised in the caller within seconds with its rank and
+traceback; every other worker is stopped; no process outlives the call, whatever happens.
+
+The same worker functions run under `torchrun`: call `init_from_env()` there instead of `launch`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import queue
+import socket
+import sys
+import time
+import traceback
+from datetime import timedelta
+from typing import Any, Callable
+
+import torch
+import torch.distributed as dist
+
+DEFAULT_TIMEOUT = 60.0  # seconds a collective may wait before it fails
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed; the message names its rank and carries its traceback (Q7)."""
+
+    def __init__(self, rank: int, message: str):
+        super().__init__(f"rank {rank} failed:\n{message}")
+        self.rank = rank
+
+
+def choose_backend(world_size: int, backend: str | None = None) -> str:
+    """Pick NCCL when every rank can have its own GPU, else gloo; reject impossible requests (Q7)."""
+    if world_size < 1:
+        raise ValueError(f"world_size must be >= 1, got {world_size}")
+    gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if backend is None:
+        return "nccl" if gpus >= world_size and dist.is_nccl_available() else "gloo"
+    if backend not in ("gloo", "nccl"):
+        raise ValueError(f"unknown backend {backend!r}; use 'gloo' or 'nccl'")
+    if backend == "nccl" and gpus < world_size:
+        raise ValueError(f"NCCL needs one GPU per rank: world_size={world_size} but {gpus} CUDA GPU(s) found")
+    return backend
+
+
+def rank_device() -> torch.device:
+    """The device this rank computes on: its own GPU under NCCL, else the CPU (Q7)."""
+    if dist.is_initialized() and dist.get_backend() == "nccl":
+        return torch.device("cuda", int(os.environ.get("LOCAL_RANK", dist.get_rank())))
+    return torch.device("cpu")
+
+
+def init_from_env(backend: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Join the process group described by torchrun's environment variables (env:// rendezvous) (Q7)."""
+    world_size = int(os.environ["WORLD_SIZE"])
+    local_world = int(os.environ.get("LOCAL_WORLD_SIZE", world_size))
+    backend = choose_backend(local_world, backend)
+    if backend == "nccl":
+        torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
+    dist.init_process_group(backend, init_method="env://", timeout=timedelta(seconds=timeout))
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _worker(rank: int, world_size: int, backend: str, port: int, timeout: float, threads: int,
+            fn: Callable, args: tuple, kwargs: dict, results: Any) -> None:
+    """Body of one worker process: join the group, run `fn`, send back its result or its traceback."""
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank),
+                      LOCAL_RANK=str(rank), WORLD_SIZE=str(world_size), LOCAL_WORLD_SIZE=str(world_size))
+    if backend == "gloo":
+        os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
+    torch.set_num_threads(threads)
+    try:
+        if backend == "nccl":
+            torch.cuda.set_device(rank)
+        dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank,
+                                world_size=world_size, timeout=timedelta(seconds=timeout))
+        out = fn(*args, **kwargs)
+        results.put(("ok", rank, pickle.dumps(out)))
+    except BaseException:  # noqa: BLE001 - every failure must reach the parent
+        results.put(("error", rank, traceback.format_exc()))
+    finally:
+        if dist.is_initialized():
+            try:
+                dist.destroy_process_group()
+            except Exception:  # noqa: BLE001 - the group may be broken after a failure
+                pass
+
+
+def _stop(procs: list) -> None:
+    """Terminate, then kill, every worker still alive, and reap them all."""
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    deadline = time.monotonic() + 3.0
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(1.0)
+
+
+_SECONDARY = ("connection closed by peer", "connection reset by peer", "timed out waiting")
+
+
+def _root_cause(rank: int, message: str, procs: list, results: Any, outputs: dict) -> WorkerError:
+    """One failure often makes the other ranks fail too: report the rank that failed first, not its victims."""
+    errors = {rank: message}
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline:
+        try:
+            status, r, payload = results.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        if status == "error":
+            errors[r] = payload
+    crashed = [r for r, p in enumerate(procs) if p.exitcode not in (None, 0) and r not in errors | outputs]
+    if crashed:
+        r = crashed[0]
+        return WorkerError(r, f"process exited with code {procs[r].exitcode} without a result (killed or "
+                              f"crashed); rank(s) {sorted(errors)} then failed too")
+    primary = [r for r, m in errors.items() if not any(k in m.lower() for k in _SECONDARY)]
+    r = primary[0] if primary else rank
+    return WorkerError(r, errors[r])
+
+
+def _run_once(fn: Callable, world_size: int, args: tuple, kwargs: dict, backend: str, timeout: float,
+              start_method: str, threads: int) -> list:
+    ctx = mp.get_context(start_method)
+    results = ctx.Queue()
+    port = _free_port()
+    procs = [ctx.Process(target=_worker, daemon=True,
+                         args=(r, world_size, backend, port, timeout, threads, fn, args, kwargs, results))
+             for r in range(world_size)]
+    outputs: dict[int, Any] = {}
+    try:
+        for p in procs:
+            p.start()
+        while len(outputs) < world_size:
+            try:
+                status, rank, payload = results.get(timeout=0.2)
+            except queue.Empty:
+                dead = [(r, p.exitcode) for r, p in enumerate(procs)
+                        if p.exitcode not in (None, 0) and r not in outputs]
+                if dead:
+                    # give a dying worker a moment to deliver its traceback before reporting the exit code
+                    try:
+                        status, rank, payload = results.get(timeout=1.0)
+                    except queue.Empty:
+                        r, code = dead[0]
+                        raise WorkerError(r, f"process exited with code {code} without a result "
+                                             "(killed or crashed)") from None
+                else:
+                    continue
+            if status == "error":
+                raise _root_cause(rank, payload, procs, results, outputs)
+            outputs[rank] = pickle.loads(payload)
+        for p in procs:
+            p.join(timeout)
+        return [outputs[r] for r in range(world_size)]
+    finally:
+        _stop(procs)
+        results.close()
+        results.join_thread()
+
+
+def launch(fn: Callable, world_size: int, *args: Any, backend: str | None = None,
+           timeout: float = DEFAULT_TIMEOUT, start_method: str | None = None, threads_per_rank: int = 1,
+           retries: int = 3, **kwargs: Any) -> list:
+    """Run `fn(*args, **kwargs)` on `world_size` ranks and return their results, indexed by rank (Q7).
+
+    `fn` must be importable (defined in a module, or a functools.partial of such a function) because
+    workers may be started with spawn. Inside `fn`, use `torch.distributed` as usual and
+    `mlqa.parallel.launch.rank_device()` for the device. `timeout` bounds every collective, in seconds.
+    """
+    backend = choose_backend(world_size, backend)
+    if start_method is None:
+        cuda_involved = backend == "nccl" or torch.cuda.is_initialized()
+        start_method = "fork" if sys.platform == "linux" and not cuda_involved else "spawn"
+    for attempt in range(retries):
+        try:
+            return _run_once(fn, world_size, args, kwargs, backend, timeout, start_method, threads_per_rank)
+        except WorkerError as err:
+            port_taken = "address already in use" in str(err).lower() or "EADDRINUSE" in str(err)
+            if not port_taken or attempt == retries - 1:
+                raise
+    raise AssertionError("unreachable")
