@@ -1,0 +1,283 @@
+"""Tensor (intra-op) parallelism: one layer's weight matrices split across ranks, Megatron-style (Q7).
+
+A linear layer computes y = x W^T + b. Split W by output rows (column-parallel: each rank computes a slice of
+y's features) or by input columns (row-parallel: each rank computes a partial sum of y from its slice of x's
+features). A Megatron MLP puts a column-parallel layer first and a row-parallel one second, so the
+elementwise GELU runs on local slices and one all-reduce per direction suffices; attention does the same with
+whole heads (Shoeybi et al. 2019, https://arxiv.org/abs/1909.08053).
+
+The communication lives in four autograd operators. `f` (copy_to_tensor_parallel) is the identity forward and
+an all-reduce backward; `g` (reduce_from_tensor_parallel) is an all-reduce forward and the identity backward:
+each is the other's conjugate. Gathering and splitting features are the other conjugate pair.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from torch import nn
+
+from mlqa.parallel import comm
+from mlqa.parallel.launch import rank_device
+from mlqa.parallel.reference import (
+    FeedForward,
+    SelfAttention,
+    TransformerBlock,
+    make_block_without_key_bias,
+    make_optimizer,
+    synthetic_sequences,
+)
+from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
+
+
+class _CopyToTensorParallel(torch.autograd.Function):
+    """f: identity forward; all-reduce (sum) of the gradient backward."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _summed(grad)
+
+
+class _ReduceFromTensorParallel(torch.autograd.Function):
+    """g: all-reduce (sum) forward; identity backward."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return _summed(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class _GatherFromTensorParallel(torch.autograd.Function):
+    """All-gather along the last dimension forward; keep this rank's slice of the gradient backward."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return _gathered(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _local_slice(grad)
+
+
+class _SplitToTensorParallel(torch.autograd.Function):
+    """Keep this rank's slice of the last dimension forward; all-gather the gradient backward."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return _local_slice(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _gathered(grad)
+
+
+def _summed(x: torch.Tensor) -> torch.Tensor:
+    """A new tensor holding the sum of x over the ranks."""
+    total = x.detach().clone(memory_format=torch.contiguous_format)
+    comm.all_reduce(total)
+    return total
+
+
+def _gathered(x: torch.Tensor) -> torch.Tensor:
+    """Every rank's x concatenated along the last dimension, in rank order."""
+    return torch.cat(comm.all_gather_list(x.detach().contiguous()), dim=-1)
+
+
+def _local_slice(x: torch.Tensor) -> torch.Tensor:
+    """This rank's equal share of the last dimension."""
+    width = x.shape[-1] // dist.get_world_size()
+    return x[..., dist.get_rank() * width:(dist.get_rank() + 1) * width].contiguous()
+
+
+def copy_to_tensor_parallel(x: torch.Tensor) -> torch.Tensor:
+    """Megatron's f: pass x on unchanged, sum its gradient over the ranks (Q7)."""
+    return _CopyToTensorParallel.apply(x)
+
+
+def reduce_from_tensor_parallel(x: torch.Tensor) -> torch.Tensor:
+    """Megatron's g: sum x over the ranks, pass its gradient on unchanged (Q7)."""
+    return _ReduceFromTensorParallel.apply(x)
+
+
+def gather_from_tensor_parallel(x: torch.Tensor) -> torch.Tensor:
+    """Concatenate every rank's slice of the last dimension; backward keeps the local slice (Q7)."""
+    return _GatherFromTensorParallel.apply(x)
+
+
+def split_to_tensor_parallel(x: torch.Tensor) -> torch.Tensor:
+    """Keep this rank's slice of the last dimension; backward gathers the gradient (Q7)."""
+    return _SplitToTensorParallel.apply(x)
+
+
+def check_divisible(what: str, size: int, world_size: int) -> None:
+    """Raise ValueError unless `size` splits evenly over `world_size` ranks (Q7)."""
+    if size % world_size:
+        raise ValueError(f"{what}={size} is not divisible by the world size {world_size}")
+
+
+class ColumnParallelLinear(nn.Module):
+    """A Linear whose output features are split across ranks: each rank holds rows of W and of b (Q7)."""
+
+    shard_dims = {"weight": 0, "bias": 0}
+
+    def __init__(self, full: nn.Linear, gather_output: bool = False):
+        super().__init__()
+        world, rank = dist.get_world_size(), dist.get_rank()
+        check_divisible("out_features", full.out_features, world)
+        rows = full.out_features // world
+        mine = slice(rank * rows, (rank + 1) * rows)
+        self.weight = nn.Parameter(full.weight.detach()[mine].clone())
+        self.bias = None if full.bias is None else nn.Parameter(full.bias.detach()[mine].clone())
+        self.gather_output = gather_output
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = F.linear(copy_to_tensor_parallel(x), self.weight, self.bias)
+        return gather_from_tensor_parallel(y) if self.gather_output else y
+
+
+class RowParallelLinear(nn.Module):
+    """A Linear whose input features are split across ranks: partial products summed by all-reduce (Q7)."""
+
+    shard_dims = {"weight": 1}  # the bias is whole on every rank and added once, after the sum
+
+    def __init__(self, full: nn.Linear, input_is_parallel: bool = True):
+        super().__init__()
+        world, rank = dist.get_world_size(), dist.get_rank()
+        check_divisible("in_features", full.in_features, world)
+        cols = full.in_features // world
+        self.weight = nn.Parameter(full.weight.detach()[:, rank * cols:(rank + 1) * cols].clone())
+        self.bias = None if full.bias is None else nn.Parameter(full.bias.detach().clone())
+        self.input_is_parallel = input_is_parallel
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x if self.input_is_parallel else split_to_tensor_parallel(x)
+        y = reduce_from_tensor_parallel(F.linear(x, self.weight))
+        return y if self.bias is None else y + self.bias
+
+
+class ParallelFeedForward(nn.Module):
+    """Megatron MLP: column-parallel up, GELU on the local slice, row-parallel down (Q7)."""
+
+    def __init__(self, full: FeedForward):
+        super().__init__()
+        self.up = ColumnParallelLinear(full.up)
+        self.down = RowParallelLinear(full.down)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.down(F.gelu(self.up(x)))
+
+
+class ParallelSelfAttention(nn.Module):
+    """Multi-head attention split by heads: each rank projects, attends and mixes its own heads (Q7)."""
+
+    def __init__(self, full: SelfAttention):
+        super().__init__()
+        check_divisible("n_heads", full.n_heads, dist.get_world_size())
+        self.d_head = full.d_head
+        self.q, self.k, self.v = (ColumnParallelLinear(p) for p in (full.q, full.k, full.v))
+        self.out = RowParallelLinear(full.out)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, t, _ = x.shape
+
+        def local_heads(proj: ColumnParallelLinear) -> torch.Tensor:
+            return proj(x).view(b, t, -1, self.d_head).transpose(1, 2)
+
+        q, k, v = local_heads(self.q), local_heads(self.k), local_heads(self.v)
+        scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_head)
+        y = scores.softmax(dim=-1) @ v
+        return self.out(y.transpose(1, 2).reshape(b, t, -1))
+
+
+class TensorParallelBlock(nn.Module):
+    """The reference TransformerBlock with attention and MLP split across ranks, LayerNorms replicated (Q7)."""
+
+    def __init__(self, full: TransformerBlock):
+        super().__init__()
+        self.ln1 = _copy_module(full.ln1)
+        self.ln2 = _copy_module(full.ln2)
+        self.attn = ParallelSelfAttention(full.attn)
+        self.mlp = ParallelFeedForward(full.mlp)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(self.ln1(x))
+        return x + self.mlp(self.ln2(x))
+
+
+def _copy_module(module: nn.Module) -> nn.Module:
+    copy = type(module)(module.normalized_shape, eps=module.eps)
+    copy.load_state_dict(module.state_dict())
+    return copy
+
+
+def gather_full_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
+    """Every parameter whole, under the reference model's names: shards are all-gathered along their split (Q7)."""
+    full = {}
+    for module_name, module in model.named_modules():
+        shard_dims = getattr(module, "shard_dims", {})
+        for name, tensor in module.named_parameters(recurse=False):
+            if name in shard_dims:
+                parts = [torch.empty_like(tensor) for _ in range(dist.get_world_size())]
+                dist.all_gather(parts, tensor.detach().contiguous())
+                tensor = torch.cat(parts, dim=shard_dims[name])
+            key = f"{module_name}.{name}" if module_name else name
+            full[key] = tensor.detach().cpu().clone()
+    return full
+
+
+def train_step(model: nn.Module, opt: torch.optim.Optimizer, X: torch.Tensor, Y: torch.Tensor) -> float:
+    """One full-batch MSE step on any model whose output is whole on every rank; returns the loss (Q7)."""
+    opt.zero_grad()
+    loss = F.mse_loss(model(X), Y)
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
+def build_tensor_parallel_block(block: TransformerBlock) -> TensorParallelBlock:
+    """This rank's tensor-parallel copy of `block`, on the rank's device (Q7)."""
+    return TensorParallelBlock(block).to(rank_device())
+
+
+def train_and_measure(model: nn.Module, opt: torch.optim.Optimizer, X: torch.Tensor, Y: torch.Tensor,
+                      steps: int) -> tuple[list[float], RankMeasurements]:
+    """Train `steps` steps with `train_step`, counting bytes sent and timing each step (Q7)."""
+    losses, times = [], []
+    with comm.CommCounter() as counter:
+        for _ in range(steps):
+            start = time.perf_counter()
+            losses.append(train_step(model, opt, X, Y))
+            times.append(time.perf_counter() - start)
+    measurements = RankMeasurements(
+        rank=dist.get_rank(), step_time_s=sum(times) / steps,
+        param_bytes=tensor_bytes(model.parameters()),
+        grad_bytes=tensor_bytes(p.grad for p in model.parameters()),
+        optimizer_state_bytes=optimizer_state_bytes(opt),
+        bytes_sent_per_step={kind: sent / steps for kind, sent in counter.sent.items()})
+    return losses, measurements
+
+
+def tensor_parallel_worker(steps: int, optimizer: str = "sgd") -> StrategyResult:
+    """Rank worker of the "tensor" strategy: train the reference block with mlqa's tensor parallelism (Q7)."""
+    world = dist.get_world_size()
+    block = make_block_without_key_bias()
+    check_divisible("n_heads", block.attn.n_heads, world)
+    check_divisible("d_hidden", block.mlp.up.out_features, world)
+    X, Y = synthetic_sequences()
+    model = build_tensor_parallel_block(block)
+    opt = make_optimizer(model.parameters(), optimizer)
+    losses, measurements = train_and_measure(model, opt, X.to(rank_device()), Y.to(rank_device()), steps)
+    state = gather_full_state_dict(model)
+    return StrategyResult("tensor", world, optimizer, steps, state if dist.get_rank() == 0 else None, block, X, Y,
+                          losses, [measurements], dist.get_backend())
