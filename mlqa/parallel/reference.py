@@ -124,3 +124,17 @@ def max_param_diff(a: nn.Module | dict, b: nn.Module | dict) -> float:
     if sa.keys() != sb.keys():
         raise ValueError(f"parameter names differ: {sorted(sa.keys() ^ sb.keys())}")
     return max((sa[k].detach().float() - sb[k].detach().float()).abs().max().item() for k in sa)
+
+
+def make_block_without_key_bias(d_model: int = 16, n_heads: int = 4, d_hidden: int = 32,
+                                seed: int = 0) -> TransformerBlock:
+    """make_block with the key projection's bias removed: its gradient is exactly zero (Q7).
+
+    Adding the same vector to every key shifts each row of attention scores by a constant, which softmax
+    ignores, so that bias never learns. Its computed gradient is pure rounding noise (~1e-10), and Adam divides
+    by the gradient's own scale, turning noise into full-size steps that differ between any two summation
+    orders. Without it, Adam training is reproducible across parallel layouts.
+    """
+    block = make_block(d_model, n_heads, d_hidden, seed)
+    block.attn.k.bias = None
+    return block
