@@ -29,6 +29,14 @@ STRATEGIES: dict[str, str] = {
     "model": "mlqa.parallel.model_parallel:model_parallel_worker",
     "tensor": "mlqa.parallel.tensor_parallel:tensor_parallel_worker",
     "dtensor": "mlqa.parallel.dtensor_tp:dtensor_worker",
+    "dp-naive": "mlqa.parallel.data_parallel:dp_naive_worker",
+    "dp-bucketed": "mlqa.parallel.data_parallel:dp_bucketed_worker",
+    "zero1": "mlqa.parallel.zero:zero1_worker",
+    "zero2": "mlqa.parallel.zero:zero2_worker",
+    "zero3": "mlqa.parallel.zero:zero3_worker",
+    "ddp": "mlqa.parallel.production:ddp_worker",
+    "zero-optimizer": "mlqa.parallel.production:zero_optimizer_worker",
+    "fsdp2": "mlqa.parallel.production:fsdp2_worker",
 }
 
 
@@ -42,6 +50,7 @@ class RankMeasurements:
     grad_bytes: int | None = None  # gradients this rank holds after backward
     optimizer_state_bytes: int | None = None  # optimizer state this rank holds (Adam: 2 tensors per param)
     bytes_sent_per_step: dict[str, float] | None = None  # collective/p2p kind -> bytes this rank sent per step
+    calls_per_step: dict[str, float] | None = None  # collective/p2p kind -> calls per step
     idle_fraction: float | None = None  # share of the step this rank waited for others
 
 
