@@ -98,7 +98,8 @@ def model_parallel_worker(steps: int, optimizer: str = "sgd") -> StrategyResult:
     measurements = RankMeasurements(
         rank=rank, step_time_s=busy / steps, param_bytes=tensor_bytes(stage.parameters()),
         grad_bytes=tensor_bytes(p.grad for p in stage.parameters()), optimizer_state_bytes=optimizer_state_bytes(opt),
-        bytes_sent_per_step={kind: sent / steps for kind, sent in counter.sent.items()}, idle_fraction=idle / busy)
+        bytes_sent_per_step={kind: sent / steps for kind, sent in counter.sent.items()},
+        calls_per_step={kind: calls / steps for kind, calls in counter.calls.items()}, idle_fraction=idle / busy)
     pieces = [None] * world if rank == 0 else None
     dist.gather_object({k: v.cpu() for k, v in stage.state_dict().items()}, pieces, dst=0)
     state = {k: v for piece in pieces for k, v in piece.items()} if rank == 0 else None

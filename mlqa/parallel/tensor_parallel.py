@@ -131,7 +131,7 @@ class ColumnParallelLinear(nn.Module):
 
     shard_dims = {"weight": 0, "bias": 0}
 
-    def __init__(self, full: nn.Linear, gather_output: bool = False):
+    def __init__(self, full: nn.Linear, gather_output: bool = False, sum_input_grad: bool = True):
         super().__init__()
         world, rank = dist.get_world_size(), dist.get_rank()
         check_divisible("out_features", full.out_features, world)
@@ -140,9 +140,10 @@ class ColumnParallelLinear(nn.Module):
         self.weight = nn.Parameter(full.weight.detach()[mine].clone())
         self.bias = None if full.bias is None else nn.Parameter(full.bias.detach()[mine].clone())
         self.gather_output = gather_output
+        self.sum_input_grad = sum_input_grad  # off when the caller applies f once for several layers
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = F.linear(copy_to_tensor_parallel(x), self.weight, self.bias)
+        y = F.linear(copy_to_tensor_parallel(x) if self.sum_input_grad else x, self.weight, self.bias)
         return gather_from_tensor_parallel(y) if self.gather_output else y
 
 
@@ -185,11 +186,12 @@ class ParallelSelfAttention(nn.Module):
         super().__init__()
         check_divisible("n_heads", full.n_heads, dist.get_world_size())
         self.d_head = full.d_head
-        self.q, self.k, self.v = (ColumnParallelLinear(p) for p in (full.q, full.k, full.v))
+        self.q, self.k, self.v = (ColumnParallelLinear(p, sum_input_grad=False) for p in (full.q, full.k, full.v))
         self.out = RowParallelLinear(full.out)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, t, _ = x.shape
+        x = copy_to_tensor_parallel(x)  # one f for q, k and v: their input gradients are summed locally first
 
         def local_heads(proj: ColumnParallelLinear) -> torch.Tensor:
             return proj(x).view(b, t, -1, self.d_head).transpose(1, 2)
@@ -264,7 +266,8 @@ def train_and_measure(model: nn.Module, opt: torch.optim.Optimizer, X: torch.Ten
         param_bytes=tensor_bytes(model.parameters()),
         grad_bytes=tensor_bytes(p.grad for p in model.parameters()),
         optimizer_state_bytes=optimizer_state_bytes(opt),
-        bytes_sent_per_step={kind: sent / steps for kind, sent in counter.sent.items()})
+        bytes_sent_per_step={kind: sent / steps for kind, sent in counter.sent.items()},
+        calls_per_step={kind: calls / steps for kind, calls in counter.calls.items()})
     return losses, measurements
 
 

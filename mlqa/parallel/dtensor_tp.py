@@ -1,0 +1,79 @@
+"""PyTorch's own tensor parallelism: DTensor `parallelize_module` with column- and row-wise plans (Q7).
+
+The same reference block as `tensor_parallel`, split the same way, but PyTorch does the bookkeeping: each
+parameter becomes a DTensor that knows which slice this rank holds (`Shard(0)` for column-wise, `Shard(1)` for
+row-wise), and the plan's input/output layouts insert the all-reduces that mlqa writes by hand as f and g.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.distributed.device_mesh import DeviceMesh, init_device_mesh
+from torch.distributed.tensor import DTensor
+from torch.distributed.tensor.debug import CommDebugMode
+from torch.distributed.tensor.parallel import ColwiseParallel, ParallelStyle, RowwiseParallel, parallelize_module
+
+from mlqa.parallel.launch import rank_device
+from mlqa.parallel.reference import TransformerBlock, make_block_without_key_bias, make_optimizer, synthetic_sequences
+from mlqa.parallel.strategies import RankMeasurements, StrategyResult, tensor_bytes
+from mlqa.parallel.tensor_parallel import check_divisible, train_step
+
+
+def block_plan() -> dict[str, ParallelStyle]:
+    """The Megatron split as a DTensor plan: q, k, v and the MLP's first layer column-wise, the rest row-wise (Q7)."""
+    return {"attn.q": ColwiseParallel(), "attn.k": ColwiseParallel(), "attn.v": ColwiseParallel(),
+            "attn.out": RowwiseParallel(), "mlp.up": ColwiseParallel(), "mlp.down": RowwiseParallel()}
+
+
+def build_dtensor_block(block: TransformerBlock, mesh: DeviceMesh | None = None) -> nn.Module:
+    """A copy of `block` on this rank's device, parallelised over a 1-D mesh of all ranks (Q7)."""
+    world = dist.get_world_size()
+    check_divisible("n_heads", block.attn.n_heads, world)
+    check_divisible("d_hidden", block.mlp.up.out_features, world)
+    if mesh is None:
+        mesh = init_device_mesh(rank_device().type, (world,))
+    return parallelize_module(copy.deepcopy(block).to(rank_device()), mesh, block_plan())
+
+
+def full_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
+    """Every parameter whole on every rank (DTensor shards gathered), on the CPU (Q7)."""
+    return {name: (p.full_tensor() if isinstance(p, DTensor) else p).detach().cpu().clone()
+            for name, p in model.named_parameters()}
+
+
+def local_tensor_bytes(tensors) -> int:
+    """Bytes this rank holds of an iterable of tensors or DTensors (Q7)."""
+    return tensor_bytes(t.to_local() if isinstance(t, DTensor) else t for t in tensors if t is not None)
+
+
+def dtensor_worker(steps: int, optimizer: str = "sgd") -> StrategyResult:
+    """Rank worker of the "dtensor" strategy: the reference block trained with DTensor tensor parallelism (Q7)."""
+    block = make_block_without_key_bias()
+    X, Y = synthetic_sequences()
+    model = build_dtensor_block(block)
+    opt = make_optimizer(model.parameters(), optimizer)
+    Xd, Yd = X.to(rank_device()), Y.to(rank_device())
+    with CommDebugMode() as debug:  # count the collectives DTensor inserts, on the first step
+        losses = [train_step(model, opt, Xd, Yd)]
+    start = time.perf_counter()
+    losses += [train_step(model, opt, Xd, Yd) for _ in range(steps - 1)]
+    elapsed = time.perf_counter() - start
+    measurements = RankMeasurements(
+        rank=dist.get_rank(), step_time_s=elapsed / (steps - 1) if steps > 1 else None,
+        param_bytes=local_tensor_bytes(model.parameters()),
+        grad_bytes=local_tensor_bytes(p.grad for p in model.parameters()),
+        optimizer_state_bytes=local_tensor_bytes(v for s in opt.state.values() for v in s.values() if v.dim() > 0),
+        calls_per_step={_short_name(op): n for op, n in debug.get_comm_counts().items()})
+    state = full_state_dict(model)
+    return StrategyResult("dtensor", dist.get_world_size(), optimizer, steps, state if dist.get_rank() == 0 else None,
+                          block, X, Y, losses, [measurements], dist.get_backend())
+
+
+def _short_name(op) -> str:
+    """'all_reduce' for torch.ops._c10d_functional.all_reduce and the like."""
+    return str(op).split(".")[-1].removesuffix("_into_tensor_coalesced").removesuffix("_tensor")
