@@ -1,0 +1,19 @@
+"""Every figure mlqa draws, by name: `python -m mlqa figures` writes each to figures/<name>.png."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+# name -> "module:function"; the function takes no arguments and returns a matplotlib Figure.
+FIGURES: dict[str, str] = {
+    "q00-book-map": "mlqa.questions:book_map_figure",
+}
+
+
+def load_figure_function(name: str) -> Callable:
+    """Import the function that draws figure `name`."""
+    if name not in FIGURES:
+        raise ValueError(f"unknown figure {name!r}; known: {', '.join(sorted(FIGURES))}")
+    module, func = FIGURES[name].split(":")
+    return getattr(importlib.import_module(module), func)

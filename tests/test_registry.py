@@ -1,0 +1,49 @@
+"""The question registry, the README table and the notebooks on disk agree."""
+
+import re
+from pathlib import Path
+
+from mlqa.__main__ import main, render_readme
+from mlqa.questions import NOTEBOOKS_DIR, QUESTIONS, START_HERE, get_question
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_registry_has_the_30_questions_in_order():
+    assert [q.number for q in QUESTIONS] == list(range(1, 31))
+    assert len({q.slug for q in QUESTIONS}) == 30
+    assert all(re.fullmatch(r"[a-z0-9-]+", q.slug) for q in QUESTIONS)
+
+
+def test_available_means_the_notebook_exists():
+    on_disk = {p.name for p in NOTEBOOKS_DIR.glob("q*.ipynb")}
+    registered = {q.notebook for q in [START_HERE, *QUESTIONS] if q.available}
+    assert on_disk == registered
+
+
+def test_readme_table_is_generated_from_the_registry():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert render_readme(text) == text, "run `python -m mlqa readme` to regenerate the table"
+    for q in QUESTIONS:
+        assert q.title in text
+        if q.available:
+            assert q.colab_url in text
+
+
+def test_get_question_rejects_unknown_numbers():
+    assert get_question(7).slug == "multi-gpu-training-paradigms"
+    try:
+        get_question(31)
+    except ValueError as err:
+        assert "questions 1 to 30" in str(err)
+    else:
+        raise AssertionError("expected a ValueError")
+
+
+def test_cli_list_and_check(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "Q07" in out and "planned" in out
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "FAIL" not in out and "gloo" in out
