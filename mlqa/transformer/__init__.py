@@ -1,0 +1,36 @@
+"""Q17: encoder, decoder and encoder-decoder transformers built from the same parts."""
+
+from mlqa.transformer.attention import (
+    KVCache,
+    MultiHeadAttention,
+    causal_mask,
+    padding_mask,
+    recorded_attention,
+    scaled_dot_product_attention,
+)
+from mlqa.transformer.bert import BertClassifier, BertEncoder, BertForPretraining, EncoderConfig, mask_tokens
+from mlqa.transformer.embeddings import sinusoidal_positions
+from mlqa.transformer.encoder_decoder import EncoderDecoder, EncoderDecoderConfig
+from mlqa.transformer.gpt import GPT, DecoderConfig, GPTClassifier
+from mlqa.transformer.hf import from_hf
+
+__all__ = [
+    "BertClassifier",
+    "BertEncoder",
+    "BertForPretraining",
+    "DecoderConfig",
+    "EncoderConfig",
+    "EncoderDecoder",
+    "EncoderDecoderConfig",
+    "GPT",
+    "GPTClassifier",
+    "KVCache",
+    "MultiHeadAttention",
+    "causal_mask",
+    "from_hf",
+    "mask_tokens",
+    "padding_mask",
+    "recorded_attention",
+    "scaled_dot_product_attention",
+    "sinusoidal_positions",
+]
