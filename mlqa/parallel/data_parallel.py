@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mlqa.parallel import comm
+from mlqa.parallel.launch import rank_device
 from mlqa.parallel.reference import make_mlp, make_optimizer, synthetic_regression
 from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
 
@@ -108,7 +109,7 @@ def measured_training(name: str, steps: int, optimizer: str, reference: nn.Modul
     sent = {kind: b / steps for kind, b in counter.sent.items()}
     mean_losses = torch.tensor(losses)
     dist.all_reduce(mean_losses)  # bookkeeping only, not counted
-    state = full_state()
+    state = {k: v.detach().cpu() for k, v in full_state().items()}
     measurements = RankMeasurements(rank, step_time_s=sum(times) / steps, param_bytes=param_bytes,
                                     grad_bytes=grad_bytes, optimizer_state_bytes=state_bytes,
                                     bytes_sent_per_step=sent)
@@ -119,8 +120,9 @@ def measured_training(name: str, steps: int, optimizer: str, reference: nn.Modul
 def train_data_parallel(name: str, steps: int, optimizer: str, bucketed: bool, seed: int = 0) -> StrategyResult:
     """Data-parallel training of the reference MLP on this rank, naive or bucketed (Q7)."""
     reference, X, Y = reference_task(seed)
-    model = copy.deepcopy(reference)
-    x, y = shard_batch(X, Y, dist.get_rank(), dist.get_world_size())
+    device = rank_device()
+    model = copy.deepcopy(reference).to(device)
+    x, y = (t.to(device) for t in shard_batch(X, Y, dist.get_rank(), dist.get_world_size()))
     opt = make_optimizer(model.parameters(), optimizer)
     sync = BucketedGradientSync(model) if bucketed else None
 

@@ -26,6 +26,7 @@ from torch.func import functional_call
 
 from mlqa.parallel import comm
 from mlqa.parallel.data_parallel import measured_training, reference_task, shard_batch
+from mlqa.parallel.launch import rank_device
 from mlqa.parallel.reference import make_optimizer
 from mlqa.parallel.strategies import StrategyResult, optimizer_state_bytes
 
@@ -76,7 +77,7 @@ class ShardedOptimizer:
                 offset += p.numel()
             self.buffers.append(buffer)
             self.shards.append(nn.Parameter(self._my_slice(buffer)))  # shares the buffer's storage
-            self.grad_buffers.append(torch.zeros(size) if stage == 1 else None)
+            self.grad_buffers.append(torch.zeros_like(buffer) if stage == 1 else None)
         self.optimizer = make_optimizer(self.shards, optimizer)
         self.ready = [0] * len(self.units)
         if stage == 2:
@@ -90,7 +91,7 @@ class ShardedOptimizer:
 
     def _reduce_scatter(self, full_grads: torch.Tensor) -> torch.Tensor:
         """This rank's slice of the gradients averaged over all ranks."""
-        mine = torch.empty(full_grads.numel() // self.world_size)
+        mine = full_grads.new_empty(full_grads.numel() // self.world_size)
         comm.reduce_scatter(mine, full_grads)
         return mine / self.world_size
 
@@ -146,7 +147,7 @@ class _GatherParameters(torch.autograd.Function):
     def backward(ctx, grad_full: torch.Tensor):
         ctx.unit.regathered = None  # the unit's backward is done: free its parameters again
         world_size = dist.get_world_size()
-        grad_shard = torch.empty(grad_full.numel() // world_size)
+        grad_shard = grad_full.new_empty(grad_full.numel() // world_size)
         comm.reduce_scatter(grad_shard, grad_full.contiguous())
         return grad_shard / world_size, None
 
@@ -173,7 +174,7 @@ class ShardedUnit(nn.Module):
 
     def gather(self) -> torch.Tensor:
         """All-gather the full flat parameters (padded) from every rank's slice."""
-        full = torch.empty(self.shard.numel() * self.world_size)
+        full = self.shard.new_empty(self.shard.numel() * self.world_size)
         comm.all_gather(full, self.shard.detach())
         return full
 
@@ -229,9 +230,10 @@ def train_zero(stage: int, steps: int, optimizer: str, seed: int = 0) -> Strateg
     if stage not in (1, 2, 3):
         raise ValueError(f"ZeRO has stages 1, 2 and 3, got {stage}")
     reference, X, Y = reference_task(seed)
-    x, y = shard_batch(X, Y, dist.get_rank(), dist.get_world_size())
+    device = rank_device()
+    x, y = (t.to(device) for t in shard_batch(X, Y, dist.get_rank(), dist.get_world_size()))
     if stage == 3:
-        model = shard_model(reference)
+        model = shard_model(reference).to(device)
         shards = [p for p in model.parameters() if p.requires_grad]
         opt = make_optimizer(shards, optimizer)
 
@@ -248,7 +250,7 @@ def train_zero(stage: int, steps: int, optimizer: str, seed: int = 0) -> Strateg
         return measured_training(f"zero{stage}", steps, optimizer, reference, X, Y, step,
                                  lambda: full_state_dict(model), held)
 
-    model = copy.deepcopy(reference)
+    model = copy.deepcopy(reference).to(device)
     sharded = ShardedOptimizer(model, optimizer, stage)
 
     def step() -> float:

@@ -1,0 +1,96 @@
+"""PyTorch's production counterparts of mlqa's data parallelism and ZeRO, on the same model and data (Q7).
+
+- `DistributedDataParallel`: bucketed all-reduce overlapped with backward (mlqa's "dp-bucketed").
+- `ZeroRedundancyOptimizer`: optimizer state sharded over the ranks (ZeRO stage 1, mlqa's "zero1").
+- FSDP2 `fully_shard` on an explicit device mesh: parameters, gradients and optimizer state sharded, each
+  layer's parameters gathered on demand (ZeRO stage 3, mlqa's "zero3").
+
+PyTorch runs its own collectives here, so bytes sent are not counted (None).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from torch import nn
+from torch.distributed.device_mesh import init_device_mesh
+from torch.distributed.fsdp import fully_shard
+from torch.distributed.optim import ZeroRedundancyOptimizer
+from torch.distributed.tensor import DTensor
+from torch.nn.parallel import DistributedDataParallel
+
+from mlqa.parallel.data_parallel import measured_training, reference_task, shard_batch
+from mlqa.parallel.launch import rank_device
+from mlqa.parallel.reference import make_optimizer
+from mlqa.parallel.strategies import StrategyResult, tensor_bytes
+
+
+def local_bytes(tensors) -> int:
+    """Bytes this rank stores for `tensors`: a DTensor counts only its local shard (Q7)."""
+    return tensor_bytes(t.to_local() if isinstance(t, DTensor) else t for t in tensors if t is not None)
+
+
+def local_optimizer_state_bytes(opt: torch.optim.Optimizer) -> int:
+    """Bytes of an optimizer's per-parameter state tensors held on this rank (Q7)."""
+    return local_bytes(v for state in opt.state.values() for v in state.values()
+                       if torch.is_tensor(v) and v.dim() > 0)
+
+
+def fsdp2_model(model: nn.Module, world_size: int) -> nn.Module:
+    """A copy of `model` with each parameter-holding child and the root wrapped by FSDP2 `fully_shard` (Q7)."""
+    model = copy.deepcopy(model).to(rank_device())
+    mesh = init_device_mesh(rank_device().type, (world_size,))
+    for child in model.children():
+        if any(True for _ in child.parameters()):
+            fully_shard(child, mesh=mesh)
+    return fully_shard(model, mesh=mesh)
+
+
+def _train(name: str, model: nn.Module, opt: torch.optim.Optimizer, steps: int, optimizer: str,
+           state_optimizer: torch.optim.Optimizer, full_state, seed: int) -> StrategyResult:
+    reference, X, Y = reference_task(seed)
+    x, y = (t.to(rank_device()) for t in shard_batch(X, Y, dist.get_rank(), dist.get_world_size()))
+
+    def step() -> float:
+        opt.zero_grad()
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    def held() -> tuple[int, int, int]:
+        params = list(model.parameters())
+        return (local_bytes(params), local_bytes(p.grad for p in params),
+                local_optimizer_state_bytes(state_optimizer))
+
+    return measured_training(name, steps, optimizer, reference, X, Y, step, full_state, held)
+
+
+def ddp_worker(steps: int, optimizer: str = "sgd", seed: int = 0) -> StrategyResult:
+    """Rank worker of strategy "ddp": torch DistributedDataParallel (Q7)."""
+    model = DistributedDataParallel(copy.deepcopy(reference_task(seed)[0]).to(rank_device()))
+    opt = make_optimizer(model.parameters(), optimizer)
+    return _train("ddp", model, opt, steps, optimizer, opt, lambda: dict(model.module.state_dict()), seed)
+
+
+def zero_optimizer_worker(steps: int, optimizer: str = "sgd", seed: int = 0) -> StrategyResult:
+    """Rank worker of strategy "zero-optimizer": DDP with torch's ZeroRedundancyOptimizer (Q7)."""
+    model = DistributedDataParallel(copy.deepcopy(reference_task(seed)[0]).to(rank_device()))
+    probe = make_optimizer([nn.Parameter(torch.zeros(1))], optimizer)  # the class and settings mlqa uses
+    opt = ZeroRedundancyOptimizer(model.parameters(), optimizer_class=type(probe), **probe.defaults)
+    return _train("zero-optimizer", model, opt, steps, optimizer, opt.optim,
+                  lambda: dict(model.module.state_dict()), seed)
+
+
+def fsdp2_worker(steps: int, optimizer: str = "sgd", seed: int = 0) -> StrategyResult:
+    """Rank worker of strategy "fsdp2": FSDP2 fully_shard on a CPU (or GPU) device mesh (Q7)."""
+    model = fsdp2_model(reference_task(seed)[0], dist.get_world_size())
+    opt = make_optimizer(model.parameters(), optimizer)
+
+    def full_state() -> dict[str, torch.Tensor]:
+        return {k: v.full_tensor() if isinstance(v, DTensor) else v for k, v in model.state_dict().items()}
+
+    return _train("fsdp2", model, opt, steps, optimizer, opt, full_state, seed)
