@@ -37,6 +37,10 @@ STRATEGIES: dict[str, str] = {
     "ddp": "mlqa.parallel.production:ddp_worker",
     "zero-optimizer": "mlqa.parallel.production:zero_optimizer_worker",
     "fsdp2": "mlqa.parallel.production:fsdp2_worker",
+    "gpipe": "mlqa.parallel.pipeline:gpipe_worker",
+    "1f1b": "mlqa.parallel.pipeline:one_f_one_b_worker",
+    "pipelining-gpipe": "mlqa.parallel.pipelining_production:pipelining_gpipe_worker",
+    "pipelining-1f1b": "mlqa.parallel.pipelining_production:pipelining_1f1b_worker",
 }
 
 
