@@ -5,6 +5,10 @@ CPU, NCCL when there is one GPU per rank), calls `fn(*args, **kwargs)` on each a
 list indexed by rank. A failing worker's exception is re-raised in the caller within seconds with its rank and
 traceback; every other worker is stopped; no process outlives the call, whatever happens.
 
+A collective that never completes (ranks calling different collectives, or one rank never arriving) fails
+after `timeout` seconds with a message saying so; `debug=True` turns on TORCH_DISTRIBUTED_DEBUG=DETAIL, which
+names the mismatching collectives within a fraction of a second at the cost of an extra check per collective.
+
 The same worker functions run under `torchrun`: call `init_from_env()` there instead of `launch`.
 """
 
@@ -14,6 +18,7 @@ import multiprocessing as mp
 import os
 import pickle
 import queue
+import signal
 import socket
 import sys
 import time
@@ -56,13 +61,25 @@ def rank_device() -> torch.device:
     return torch.device("cpu")
 
 
-def init_from_env(backend: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+def set_debug(enabled: bool) -> None:
+    """Check before every collective that all ranks call the same one (TORCH_DISTRIBUTED_DEBUG=DETAIL) (Q7)."""
+    if enabled:
+        os.environ["TORCH_DISTRIBUTED_DEBUG"] = "DETAIL"
+        dist.set_debug_level(dist.DebugLevel.DETAIL)  # the variable alone is read only when torch is imported
+
+
+def init_from_env(backend: str | None = None, timeout: float = DEFAULT_TIMEOUT, debug: bool = False) -> None:
     """Join the process group described by torchrun's environment variables (env:// rendezvous) (Q7)."""
+    missing = [v for v in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT") if v not in os.environ]
+    if missing:
+        raise RuntimeError(f"init_from_env needs torchrun's environment variables; missing {missing}. "
+                           "Start the script with `torchrun --nproc-per-node N ...`, or call launch() instead")
     world_size = int(os.environ["WORLD_SIZE"])
     local_world = int(os.environ.get("LOCAL_WORLD_SIZE", world_size))
     backend = choose_backend(local_world, backend)
     if backend == "nccl":
         torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
+    set_debug(debug)
     dist.init_process_group(backend, init_method="env://", timeout=timedelta(seconds=timeout))
 
 
@@ -72,9 +89,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _worker(rank: int, world_size: int, backend: str, port: int, timeout: float, threads: int,
-            fn: Callable, args: tuple, kwargs: dict, results: Any) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: have the kernel kill this worker if the launching process dies, even by SIGKILL."""
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker(rank: int, world_size: int, backend: str, port: int, timeout: float, threads: int, debug: bool,
+            parent_pid: int, fn: Callable, args: tuple, kwargs: dict, results: Any) -> None:
     """Body of one worker process: join the group, run `fn`, send back its result or its traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the launcher, which stops the workers
+    _die_with_parent(parent_pid)
+    set_debug(debug)
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank),
                       LOCAL_RANK=str(rank), WORLD_SIZE=str(world_size), LOCAL_WORLD_SIZE=str(world_size))
     if backend == "gloo":
@@ -98,22 +129,48 @@ def _worker(rank: int, world_size: int, backend: str, port: int, timeout: float,
 
 
 def _stop(procs: list) -> None:
-    """Terminate, then kill, every worker still alive, and reap them all."""
-    for p in procs:
-        if p.is_alive():
-            p.terminate()
-    deadline = time.monotonic() + 3.0
-    for p in procs:
-        p.join(max(0.0, deadline - time.monotonic()))
-        if p.is_alive():
-            p.kill()
-            p.join(1.0)
+    """Terminate, then kill, every worker still alive, and reap them all; a second Ctrl-C cannot stop this."""
+    while True:
+        try:
+            for p in procs:
+                if p.is_alive():
+                    p.terminate()
+            deadline = time.monotonic() + 3.0
+            for p in procs:
+                p.join(max(0.0, deadline - time.monotonic()))
+                if p.is_alive():
+                    p.kill()
+                    p.join()
+            return
+        except KeyboardInterrupt:
+            continue
+
+
+def _exit_reason(code: int) -> str:
+    """Words for a worker's exit code; a native abort usually means mismatched collective sizes."""
+    if code >= 0:
+        return f"process exited with code {code} without a result"
+    name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+    reason = f"process killed by {name} (exit code {code}) without a result"
+    if -code == signal.SIGABRT:
+        reason += ("; gloo aborts like this when ranks pass tensors of different sizes to one collective (its "
+                   "message is on the worker's stderr); launch(..., debug=True) names the mismatch")
+    return reason
+
+
+def _explain_timeout(message: str, timeout: float) -> str:
+    """Add what a collective timeout usually means and how to find the culprit."""
+    if "timed out" not in message.lower() or "debug=true" in message.lower():
+        return message
+    return (f"{message}\nA collective waited longer than timeout={timeout:g} s: the ranks probably called "
+            "different collectives (or with different sizes), or one rank never reached it. "
+            "Rerun with launch(..., debug=True) (TORCH_DISTRIBUTED_DEBUG=DETAIL) to name the mismatch.")
 
 
 _SECONDARY = ("connection closed by peer", "connection reset by peer", "timed out waiting")
 
 
-def _root_cause(rank: int, message: str, procs: list, results: Any, outputs: dict) -> WorkerError:
+def _root_cause(rank: int, message: str, procs: list, results: Any, outputs: dict, timeout: float) -> WorkerError:
     """One failure often makes the other ranks fail too: report the rank that failed first, not its victims."""
     errors = {rank: message}
     deadline = time.monotonic() + 0.5
@@ -127,20 +184,21 @@ def _root_cause(rank: int, message: str, procs: list, results: Any, outputs: dic
     crashed = [r for r, p in enumerate(procs) if p.exitcode not in (None, 0) and r not in errors | outputs]
     if crashed:
         r = crashed[0]
-        return WorkerError(r, f"process exited with code {procs[r].exitcode} without a result (killed or "
-                              f"crashed); rank(s) {sorted(errors)} then failed too")
+        return WorkerError(r, f"{_exit_reason(procs[r].exitcode)}; rank(s) {sorted(errors)} then failed too")
     primary = [r for r, m in errors.items() if not any(k in m.lower() for k in _SECONDARY)]
-    r = primary[0] if primary else rank
-    return WorkerError(r, errors[r])
+    timed_out = [r for r, m in errors.items() if "timed out" in m.lower()]  # a hang is the cause, not a closed peer
+    r = (primary or timed_out or [rank])[0]
+    return WorkerError(r, _explain_timeout(errors[r], timeout))
 
 
 def _run_once(fn: Callable, world_size: int, args: tuple, kwargs: dict, backend: str, timeout: float,
-              start_method: str, threads: int) -> list:
+              start_method: str, threads: int, debug: bool) -> list:
     ctx = mp.get_context(start_method)
     results = ctx.Queue()
     port = _free_port()
     procs = [ctx.Process(target=_worker, daemon=True,
-                         args=(r, world_size, backend, port, timeout, threads, fn, args, kwargs, results))
+                         args=(r, world_size, backend, port, timeout, threads, debug, os.getpid(), fn, args, kwargs,
+                               results))
              for r in range(world_size)]
     outputs: dict[int, Any] = {}
     try:
@@ -158,12 +216,11 @@ def _run_once(fn: Callable, world_size: int, args: tuple, kwargs: dict, backend:
                         status, rank, payload = results.get(timeout=1.0)
                     except queue.Empty:
                         r, code = dead[0]
-                        raise WorkerError(r, f"process exited with code {code} without a result "
-                                             "(killed or crashed)") from None
+                        raise WorkerError(r, _exit_reason(code)) from None
                 else:
                     continue
             if status == "error":
-                raise _root_cause(rank, payload, procs, results, outputs)
+                raise _root_cause(rank, payload, procs, results, outputs, timeout)
             outputs[rank] = pickle.loads(payload)
         for p in procs:
             p.join(timeout)
@@ -176,20 +233,23 @@ def _run_once(fn: Callable, world_size: int, args: tuple, kwargs: dict, backend:
 
 def launch(fn: Callable, world_size: int, *args: Any, backend: str | None = None,
            timeout: float = DEFAULT_TIMEOUT, start_method: str | None = None, threads_per_rank: int = 1,
-           retries: int = 3, **kwargs: Any) -> list:
+           retries: int = 3, debug: bool = False, **kwargs: Any) -> list:
     """Run `fn(*args, **kwargs)` on `world_size` ranks and return their results, indexed by rank (Q7).
 
     `fn` must be importable (defined in a module, or a functools.partial of such a function) because
     workers may be started with spawn. Inside `fn`, use `torch.distributed` as usual and
-    `mlqa.parallel.launch.rank_device()` for the device. `timeout` bounds every collective, in seconds.
+    `mlqa.parallel.launch.rank_device()` for the device. `timeout` bounds every collective, in seconds;
+    `debug=True` makes a rank that calls a different collective from the others fail at once, naming both.
     """
+    if timeout <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
     backend = choose_backend(world_size, backend)
     if start_method is None:
         cuda_involved = backend == "nccl" or torch.cuda.is_initialized()
         start_method = "fork" if sys.platform == "linux" and not cuda_involved else "spawn"
     for attempt in range(retries):
         try:
-            return _run_once(fn, world_size, args, kwargs, backend, timeout, start_method, threads_per_rank)
+            return _run_once(fn, world_size, args, kwargs, backend, timeout, start_method, threads_per_rank, debug)
         except WorkerError as err:
             port_taken = "address already in use" in str(err).lower() or "EADDRINUSE" in str(err)
             if not port_taken or attempt == retries - 1:
