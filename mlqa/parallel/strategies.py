@@ -41,6 +41,8 @@ STRATEGIES: dict[str, str] = {
     "1f1b": "mlqa.parallel.pipeline:one_f_one_b_worker",
     "pipelining-gpipe": "mlqa.parallel.pipelining_production:pipelining_gpipe_worker",
     "pipelining-1f1b": "mlqa.parallel.pipelining_production:pipelining_1f1b_worker",
+    "sequence-ring": "mlqa.parallel.sequence_parallel:sequence_ring_worker",
+    "sequence-online": "mlqa.parallel.sequence_parallel:sequence_online_worker",
 }
 
 
