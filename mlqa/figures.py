@@ -8,6 +8,7 @@ from typing import Callable
 # name -> "module:function"; the function takes no arguments and returns a matplotlib Figure.
 FIGURES: dict[str, str] = {
     "q00-book-map": "mlqa.questions:book_map_figure",
+    "q07-tensor-split": "mlqa.parallel.tensor_parallel:draw_matrix_split",
 }
 
 

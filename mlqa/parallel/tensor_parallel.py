@@ -284,3 +284,52 @@ def tensor_parallel_worker(steps: int, optimizer: str = "sgd") -> StrategyResult
     state = gather_full_state_dict(model)
     return StrategyResult("tensor", world, optimizer, steps, state if dist.get_rank() == 0 else None, block, X, Y,
                           losses, [measurements], dist.get_backend())
+
+
+def draw_matrix_split(world_size: int = 2):
+    """Picture of Y = X A split by columns of A (column-parallel) and by rows of A (row-parallel) (Q7)."""
+    import matplotlib.pyplot as plt
+
+    from mlqa.utils import use_style
+
+    use_style()
+    colors = plt.get_cmap("tab10").colors[:world_size]
+    grey = "#d9d9d9"
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
+
+    def matrix(ax, x0, y0, width, height, label, split=None):
+        """A rectangle, optionally cut into world_size strips ("cols" or "rows") coloured by rank."""
+        for r in range(world_size if split else 1):
+            if split == "cols":
+                box = (x0 + r * width / world_size, y0, width / world_size, height)
+            elif split == "rows":
+                box = (x0, y0 + (world_size - 1 - r) * height / world_size, width, height / world_size)
+            else:
+                box = (x0, y0, width, height)
+            ax.add_patch(plt.Rectangle(box[:2], *box[2:], facecolor=colors[r] if split else grey,
+                                       edgecolor="white", linewidth=2, alpha=0.85 if split else 1.0))
+        ax.text(x0 + width / 2, y0 - 0.35, label, ha="center", va="top", fontsize=10)
+
+    for ax, kind in zip(axes, ("column", "row")):
+        matrix(ax, 0, 0, 2, 3, "X (batch x in)", None if kind == "column" else "cols")
+        ax.text(2.5, 1.5, "x", ha="center", va="center", fontsize=14)
+        matrix(ax, 3, 0.5, 3, 2, "A (in x out)", "cols" if kind == "column" else "rows")
+        ax.text(6.5, 1.5, "=", ha="center", va="center", fontsize=14)
+        if kind == "column":
+            matrix(ax, 7, 0, 3, 3, "Y: rank r holds X A_r", "cols")
+            ax.set_title("Column-parallel: split A's columns (output features)\n"
+                         "input copied to every rank; outputs stay split")
+        else:
+            matrix(ax, 7, 0, 3, 3, "Y = sum over r of X_r A_r")
+            ax.text(8.5, 1.5, "all-reduce", ha="center", va="center", fontsize=10)
+            ax.set_title("Row-parallel: split A's rows (input features)\n"
+                         "each rank makes a partial Y; the sum is an all-reduce")
+        ax.set_xlim(-0.3, 10.3)
+        ax.set_ylim(-1.1, 3.2)
+        ax.set_aspect("equal")
+        ax.axis("off")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colors] + [plt.Rectangle((0, 0), 1, 1, color=grey)]
+    fig.legend(handles, [f"rank {r}" for r in range(world_size)] + ["whole on every rank"],
+               loc="lower center", ncol=world_size + 1, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig
