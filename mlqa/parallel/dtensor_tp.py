@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import time
+import warnings
 
 import torch
 import torch.distributed as dist
@@ -58,7 +59,8 @@ def dtensor_worker(steps: int, optimizer: str = "sgd") -> StrategyResult:
     model = build_dtensor_block(block)
     opt = make_optimizer(model.parameters(), optimizer)
     Xd, Yd = X.to(rank_device()), Y.to(rank_device())
-    with CommDebugMode() as debug:  # count the collectives DTensor inserts, on the first step
+    with CommDebugMode() as debug, warnings.catch_warnings():  # count DTensor's collectives on the first step
+        warnings.filterwarnings("ignore", message="Full backward hook is firing")  # CommDebugMode's module hooks
         losses = [train_step(model, opt, Xd, Yd)]
     start = time.perf_counter()
     losses += [train_step(model, opt, Xd, Yd) for _ in range(steps - 1)]
@@ -72,6 +74,13 @@ def dtensor_worker(steps: int, optimizer: str = "sgd") -> StrategyResult:
     state = full_state_dict(model)
     return StrategyResult("dtensor", dist.get_world_size(), optimizer, steps, state if dist.get_rank() == 0 else None,
                           block, X, Y, losses, [measurements], dist.get_backend())
+
+
+def plan_placements_worker() -> dict[str, tuple[str, tuple[int, ...], tuple[int, ...]]]:
+    """Each parameter's placement, local shape and full shape on this rank under `block_plan` (Q7)."""
+    model = build_dtensor_block(make_block_without_key_bias())
+    return {name: (str(p.placements[0]), tuple(p.to_local().shape), tuple(p.shape)) if isinstance(p, DTensor)
+            else ("whole (plain tensor)", tuple(p.shape), tuple(p.shape)) for name, p in model.named_parameters()}
 
 
 def _short_name(op) -> str:
