@@ -1,0 +1,87 @@
+"""A 2-D device mesh: data parallelism across one axis, tensor parallelism along the other (Q7).
+
+N ranks form a (N/2) x 2 grid. Rank r sits at row r // 2 (its data-parallel replica) and column r % 2 (its
+tensor-parallel shard). The two ranks of a row split every layer of the block between them (tensor
+parallelism, communicating inside the row); the rows see different slices of the batch and average their
+gradients (data parallelism, communicating down a column). This is how large models combine paradigms:
+tensor parallelism inside a machine's fast links, data parallelism across machines.
+
+`mesh_2d_worker` builds it from mlqa's pieces; `mesh_fsdp_tp_worker` is PyTorch's version: DTensor tensor
+parallelism on the mesh's "tp" axis and FSDP2 `fully_shard` on its "dp" axis.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import contextmanager
+
+import torch
+import torch._dynamo  # noqa: F401 - optimizers import it lazily; once here, not in every forked rank
+import torch.distributed as dist
+import torch.nn.functional as F
+from torch.distributed.device_mesh import init_device_mesh
+from torch.distributed.fsdp import fully_shard
+
+from mlqa.parallel.data_parallel import shard_batch
+from mlqa.parallel.dtensor_tp import build_dtensor_block, full_state_dict, local_tensor_bytes
+from mlqa.parallel.launch import rank_device
+from mlqa.parallel.reference import make_block_without_key_bias, make_optimizer, synthetic_sequences
+from mlqa.parallel.strategies import RankMeasurements, StrategyResult
+
+TENSOR_PARALLEL_SIZE = 2
+
+
+def mesh_shape(world_size: int, tensor_parallel: int = TENSOR_PARALLEL_SIZE) -> tuple[int, int]:
+    """(data-parallel size, tensor-parallel size) of the 2-D mesh over `world_size` ranks (Q7)."""
+    if world_size < 2 * tensor_parallel or world_size % tensor_parallel:
+        raise ValueError(f"a 2-D mesh needs a world size that is a multiple of the tensor-parallel size "
+                         f"{tensor_parallel} with at least 2 data-parallel replicas; got {world_size} ranks")
+    return world_size // tensor_parallel, tensor_parallel
+
+
+def mesh_coordinates(rank: int, tensor_parallel: int = TENSOR_PARALLEL_SIZE) -> tuple[int, int]:
+    """(data-parallel index, tensor-parallel index) of `rank`: rows replicate, columns shard (Q7)."""
+    return rank // tensor_parallel, rank % tensor_parallel
+
+
+@contextmanager
+def _quiet(logger_name: str):
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def mesh_fsdp_tp_worker(steps: int = 3, optimizer: str = "sgd") -> StrategyResult:
+    """Strategy "mesh-2d-fsdp-tp": DTensor tensor parallelism on "tp", FSDP2 on "dp", one DeviceMesh (Q7)."""
+    rank, world = dist.get_rank(), dist.get_world_size()
+    dp, tp = mesh_shape(world)
+    mesh = init_device_mesh(rank_device().type, (dp, tp), mesh_dim_names=("dp", "tp"))
+    block, (X, Y) = make_block_without_key_bias(), synthetic_sequences()
+    model = fully_shard(build_dtensor_block(block, mesh["tp"]), mesh=mesh["dp"])
+    opt = make_optimizer(model.parameters(), optimizer)
+    x_local, y_local = (t.to(rank_device()) for t in shard_batch(X, Y, mesh_coordinates(rank)[0], dp))
+    losses, times = [], []
+    for _ in range(steps):
+        start = time.perf_counter()
+        opt.zero_grad()
+        loss = F.mse_loss(model(x_local), y_local)
+        loss.backward()
+        opt.step()
+        times.append(time.perf_counter() - start)
+        total = loss.detach().clone()
+        dist.all_reduce(total, group=mesh.get_group("dp"))  # for the log only: mean of the replicas' losses
+        losses.append(total.item() / dp)
+    measured = RankMeasurements(
+        rank=rank, step_time_s=sum(times) / steps, param_bytes=local_tensor_bytes(model.parameters()),
+        grad_bytes=local_tensor_bytes(p.grad for p in model.parameters()),
+        optimizer_state_bytes=local_tensor_bytes(v for s in opt.state.values() for v in s.values()
+                                                 if torch.is_tensor(v) and v.dim() > 0))
+    with _quiet("torch.distributed.tensor._redistribute"):  # it warns that gathering a 2-D shard takes 2 steps
+        state = full_state_dict(model)
+    return StrategyResult("mesh-2d-fsdp-tp", world, optimizer, steps, state if rank == 0 else None, block, X, Y,
+                          losses, [measured], dist.get_backend())
