@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import torch
+import torch._dynamo  # noqa: F401 - optimizers import it lazily; once here, not in every forked rank
 from torch import nn
 
 from mlqa.parallel.launch import launch
