@@ -9,6 +9,9 @@ from typing import Callable
 FIGURES: dict[str, str] = {
     "q00-book-map": "mlqa.questions:book_map_figure",
     "q07-tensor-split": "mlqa.parallel.tensor_parallel:draw_matrix_split",
+    "q07-zero-memory": "mlqa.parallel.plots:zero_memory_figure",
+    "q07-zero-comm": "mlqa.parallel.plots:comm_bytes_figure",
+    "q07-zero-scaling": "mlqa.parallel.plots:zero_scaling_figure",
 }
 
 
