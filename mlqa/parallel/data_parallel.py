@@ -40,12 +40,12 @@ def reference_task(seed: int = 0) -> tuple[nn.Module, torch.Tensor, torch.Tensor
     return make_mlp(seed=seed), X, Y
 
 
-def all_reduce_gradients(model: nn.Module) -> None:
-    """Naive synchronisation: average each parameter's gradient over all ranks, one all-reduce each (Q7)."""
-    world_size = dist.get_world_size()
+def all_reduce_gradients(model: nn.Module, group=None) -> None:
+    """Naive synchronisation: average each gradient over `group`'s ranks (default: all), one all-reduce each (Q7)."""
+    world_size = dist.get_world_size(group)
     for p in model.parameters():
         if p.grad is not None:
-            comm.all_reduce(p.grad)
+            comm.all_reduce(p.grad, group=group)
             p.grad /= world_size
 
 

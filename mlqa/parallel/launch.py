@@ -14,6 +14,7 @@ The same worker functions run under `torchrun`: call `init_from_env()` there ins
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing as mp
 import os
 import pickle
@@ -247,6 +248,8 @@ def launch(fn: Callable, world_size: int, *args: Any, backend: str | None = None
     if start_method is None:
         cuda_involved = backend == "nccl" or torch.cuda.is_initialized()
         start_method = "fork" if sys.platform == "linux" and not cuda_involved else "spawn"
+    if start_method == "fork":
+        importlib.import_module("torch._dynamo")  # optimizers import it lazily (seconds): once here, not per rank
     for attempt in range(retries):
         try:
             return _run_once(fn, world_size, args, kwargs, backend, timeout, start_method, threads_per_rank, debug)
