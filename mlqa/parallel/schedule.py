@@ -105,8 +105,8 @@ class SleepCompute:
     the shape it would have on 4 devices; the real (tiny) computation still runs inside the span.
     """
 
-    forward_s_per_sample: float = 0.0025
-    backward_s_per_sample: float = 0.005
+    forward_s_per_sample: float = 0.005
+    backward_s_per_sample: float = 0.01
 
     def duration(self, kind: str, n_samples: int) -> float:
         per_sample = self.forward_s_per_sample if kind == "forward" else self.backward_s_per_sample

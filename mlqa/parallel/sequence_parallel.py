@@ -250,3 +250,31 @@ def sequence_ring_worker(steps: int = 3, optimizer: str = "sgd") -> StrategyResu
 def sequence_online_worker(steps: int = 3, optimizer: str = "sgd") -> StrategyResult:
     """Strategy "sequence-online": online-softmax ring attention (Q7)."""
     return sequence_worker(steps, optimizer, "online")
+
+
+def context_parallel_worker(seq_len: int = 1024, heads: int = 4, d_head: int = 64, seed: int = 0) -> float:
+    """PyTorch's `context_parallel` on this rank's GPU: max error of its sharded attention vs full (Q7)."""
+    from torch.distributed.device_mesh import init_device_mesh
+    from torch.distributed.tensor.experimental import context_parallel
+    from torch.distributed.tensor.experimental._attention import context_parallel_unshard
+
+    mesh = init_device_mesh("cuda", (dist.get_world_size(),))
+    g = torch.Generator(device="cuda").manual_seed(seed)
+    q, k, v = (torch.randn(1, heads, seq_len, d_head, device="cuda", generator=g) for _ in range(3))
+    full = F.scaled_dot_product_attention(q, k, v)
+    with context_parallel(mesh, buffers=[q, k, v], buffer_seq_dims=[2, 2, 2]):  # shards q, k, v in place
+        local = F.scaled_dot_product_attention(q, k, v)
+    (gathered,) = context_parallel_unshard(mesh, [local], [2])
+    return (gathered - full).abs().max().item()
+
+
+def context_parallel_demo() -> str:
+    """Run `context_parallel` on every CUDA GPU and report its error; on a CPU, say why it is skipped (Q7)."""
+    if not torch.cuda.is_available():
+        return ("skipped: torch.distributed.tensor.experimental.context_parallel needs CUDA "
+                "(the CPU attention kernel has no sharding rule), and this machine has no CUDA GPU")
+    from mlqa.parallel.launch import launch
+
+    n = torch.cuda.device_count()
+    errors = launch(context_parallel_worker, n)
+    return f"context_parallel on {n} GPU(s): max |output - full attention| = {max(errors):.1e}"
