@@ -17,7 +17,6 @@ import time
 from contextlib import contextmanager
 
 import torch
-import torch._dynamo  # noqa: F401 - optimizers import it lazily; once here, not in every forked rank
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch.distributed.device_mesh import init_device_mesh

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import torch
-import torch._dynamo  # noqa: F401 - optimizers import it lazily; once here, not in every forked rank
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 
 from mlqa.parallel import comm
+from mlqa.parallel.launch import launch
 from mlqa.parallel.reference import make_mlp, make_optimizer, synthetic_regression
 from mlqa.parallel.schedule import (
     ScheduleRecorder,
@@ -25,9 +25,13 @@ from mlqa.parallel.schedule import (
     check_schedule,
     idle_fraction,
     in_flight_per_rank,
+    peak_in_flight,
     stage_order,
 )
 from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
+
+DEFAULT_COMPUTE = SleepCompute()  # 5 ms forward, 10 ms backward per sample
+QUICK_COMPUTE = SleepCompute(0.0025, 0.005)
 
 
 def layer_groups(model: nn.Sequential) -> list[list[int]]:
@@ -211,3 +215,23 @@ def timeline_worker(schedule: str, n_microbatches: int, batch: int, compute: Sle
     dist.all_reduce(slowest, op=dist.ReduceOp.MAX)  # a step takes as long as its slowest rank
     best = int(slowest.argmin())
     return gather_spans(run, best), float(slowest[best])
+
+
+def measure_schedules(n_stages: int = 4, batch: int = 32, n_microbatches: int = 8,
+                      compute: SleepCompute | None = QUICK_COMPUTE,
+                      steps: int = 2) -> dict[str, tuple[list[Span], float]]:
+    """Naive model parallelism, GPipe and 1F1B on the same MLP, batch and ranks: spans and step time (Q7)."""
+    runs = {"model parallel": ("model", 1), "GPipe": ("gpipe", n_microbatches), "1F1B": ("1f1b", n_microbatches)}
+    return {name: launch(timeline_worker, n_stages, schedule, m, batch, compute, steps)[0]
+            for name, (schedule, m) in runs.items()}
+
+
+def measure_bubble(n_stages: int = 4, microbatches: tuple[int, ...] = (4, 8, 16), schedule: str = "1f1b",
+                   samples_per_microbatch: int = 4, compute: SleepCompute = DEFAULT_COMPUTE,
+                   steps: int = 2) -> dict[int, tuple[float, int]]:
+    """Measured idle fraction and peak microbatches in flight of a sleep-emulated run, per microbatch count (Q7)."""
+    measured = {}
+    for m in microbatches:
+        spans, _ = launch(timeline_worker, n_stages, schedule, m, samples_per_microbatch * m, compute, steps)[0]
+        measured[m] = (idle_fraction(spans), peak_in_flight(spans))
+    return measured

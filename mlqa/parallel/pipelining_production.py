@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 import torch
-import torch._dynamo  # noqa: F401 - optimizers import it lazily; once here, not in every forked rank
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn

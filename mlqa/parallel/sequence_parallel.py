@@ -278,3 +278,18 @@ def context_parallel_demo() -> str:
     n = torch.cuda.device_count()
     errors = launch(context_parallel_worker, n)
     return f"context_parallel on {n} GPU(s): max |output - full attention| = {max(errors):.1e}"
+
+
+def measure_attention_memory(world_sizes: tuple[int, ...] = (2, 4), seq_len: int = 512,
+                             d_head: int = 16) -> list[dict]:
+    """Peak attention bytes per rank: one device, ring and online ring attention (training and inference) (Q7)."""
+    from mlqa.parallel.launch import launch
+
+    rows = [dict(method="one device", world_size=1, bytes=single_device_attention_bytes(seq_len, d_head),
+                 score_bytes=seq_len * seq_len * 4)]
+    for n in world_sizes:
+        for method, kind, train in [("ring", "ring", True), ("online, training", "online", True),
+                                    ("online, inference", "online", False)]:
+            peak = max(launch(attention_memory_worker, n, kind, seq_len, d_head, train))
+            rows.append(dict(method=method, world_size=n, bytes=peak, score_bytes=seq_len // n * seq_len * 4))
+    return rows
