@@ -39,7 +39,11 @@ def run(labels_per_class: int = 5, seeds: Sequence[int] = (0, 1, 2), progress: b
     """Logistic regression with k labels per class against the same model with `more_factor` times as many (Q30)."""
     model = "logistic regression"
     counts = [labels_per_class, labels_per_class * more_factor]
-    digits_split(counts[-1], seeds[0])  # fail early, with the data's own message, if there are not enough labels
+    try:
+        digits_split(counts[-1], seeds[0])
+    except ValueError as err:
+        raise ValueError(f"learning-curves compares {counts[0]} with {more_factor} x {counts[0]} = {counts[1]} "
+                         f"labels per class: {err}") from err
     curves = learning_curves(counts, [model], seeds, progress)
     return TechniqueResult("learning-curves", f"{model}, {counts[0]} labels/class",
                            f"{model}, {counts[1]} labels/class", curves[model][:, 0].tolist(),
