@@ -16,6 +16,7 @@ from mlqa.parallel.tensor_parallel import (
     RowParallelLinear,
     check_divisible,
     copy_to_tensor_parallel,
+    draw_matrix_split,
     reduce_from_tensor_parallel,
     tensor_parallel_worker,
 )
@@ -128,3 +129,13 @@ def test_world_size_not_dividing_heads_is_a_clear_error():
         run_strategy("tensor", 3, steps=1)
     with pytest.raises(ValueError, match="d_hidden=30 is not divisible by the world size 4"):
         check_divisible("d_hidden", 30, 4)
+
+
+def test_matrix_split_picture_colours_one_strip_per_rank():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = draw_matrix_split(4)
+    column, row = fig.axes[:2]
+    # column-parallel: A and Y cut into 4 strips, X whole; row-parallel: X and A cut into 4, Y whole
+    assert len(column.patches) == 1 + 4 + 4 and len(row.patches) == 4 + 4 + 1
