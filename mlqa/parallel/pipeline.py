@@ -27,6 +27,7 @@ from mlqa.parallel.schedule import (
     in_flight_per_rank,
     peak_in_flight,
     stage_order,
+    wait_fraction,
 )
 from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
 
@@ -186,7 +187,7 @@ def pipeline_worker(steps: int = 3, optimizer: str = "sgd", schedule: str = "1f1
     measured = RankMeasurements(
         rank=rank, step_time_s=sum(run.step_times) / len(run.step_times), param_bytes=run.param_bytes,
         grad_bytes=run.grad_bytes, optimizer_state_bytes=run.optimizer_state_bytes,
-        bytes_sent_per_step=run.bytes_sent_per_step, idle_fraction=idle_fraction(spans, rank))
+        bytes_sent_per_step=run.bytes_sent_per_step, idle_fraction=wait_fraction(spans, rank))
     state = {k: v for stage_state, _ in states for k, v in stage_state.items()} if rank == 0 else None
     return StrategyResult(name=schedule, world_size=dist.get_world_size(), optimizer=optimizer, steps=steps,
                           state_dict=state, reference=reference, inputs=X, targets=Y, losses=states[-1][1],

@@ -162,6 +162,12 @@ def idle_fraction(spans: list[Span], rank: int | None = None) -> float:
     return 1.0 - busy / (len(ranks) * (end - start))
 
 
+def wait_fraction(spans: list[Span], rank: int) -> float:
+    """Share of the step that `rank` spent blocked in recv, waiting for another rank's data (Q7)."""
+    start, end = _makespan(spans)
+    return sum(s.duration for s in spans if s.rank == rank and s.kind == "recv") / (end - start)
+
+
 def idle_spans(spans: list[Span]) -> list[Span]:
     """The gaps between compute spans on every rank, within the step's start and end (Q7)."""
     start, end = _makespan(spans)
