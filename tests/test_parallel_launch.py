@@ -21,11 +21,19 @@ from mlqa.parallel.launch import WorkerError, choose_backend, init_from_env, lau
 
 
 def _alive_children() -> list[int]:
-    """Pids of this process's children that are not zombies, read from /proc."""
+    """Pids of this process's children that are not zombies, read from /proc; multiprocessing's own
+    resource tracker (started once by spawn, lives as long as this process) is not a worker."""
     pids = []
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
         pids += [int(p) for p in (task / "children").read_text().split()]
-    return [p for p in pids if _is_running(p)]
+    return [p for p in pids if _is_running(p) and b"resource_tracker" not in _cmdline(p)]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
 def _is_running(pid: int) -> bool:
@@ -104,6 +112,23 @@ def test_debug_names_the_mismatched_collectives_at_once():
         launch(_mismatched_collectives, 2, timeout=60, debug=True)
     assert "ALLREDUCE" in str(info.value) and "BROADCAST" in str(info.value)
     assert time.monotonic() - start < 10
+
+
+def _mismatched_sizes() -> None:
+    dist.all_reduce(torch.ones(4 + dist.get_rank()))
+
+
+def test_mismatched_sizes_are_reported_not_hung():
+    start = time.monotonic()
+    with pytest.raises(WorkerError, match="different sizes"):
+        launch(_mismatched_sizes, 2, timeout=3)
+    assert time.monotonic() - start < 3 + 7
+
+
+def test_spawn_start_method_works_with_an_importable_function():
+    from mlqa.parallel.hello import sum_of_ranks
+
+    assert launch(sum_of_ranks, 2, start_method="spawn") == [(0, 2, 1.0), (1, 2, 1.0)]
 
 
 def _sleep_forever() -> None:
