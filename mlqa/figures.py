@@ -15,6 +15,7 @@ FIGURES: dict[str, str] = {
     "q07-pipeline-timelines": "mlqa.parallel.timeline_plots:pipeline_timelines_figure",
     "q07-pipeline-bubble": "mlqa.parallel.timeline_plots:bubble_figure",
     "q07-ring-attention-memory": "mlqa.parallel.timeline_plots:attention_memory_figure",
+    "q30-which-technique": "mlqa.limited.guide:guide_figure",
 }
 
 
