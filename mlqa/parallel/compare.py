@@ -74,10 +74,20 @@ def summarize(result: StrategyResult) -> dict:
 
 
 def compare_strategies(names: list[str] | None = None, world_size: int = 4, steps: int = 3,
-                       optimizer: str = "adam", progress: bool = True) -> list[dict]:
-    """Run every named (default: every registered) strategy on `world_size` ranks and summarize each (Q7)."""
+                       optimizer: str = "adam", done: dict[str, StrategyResult] | None = None,
+                       progress: bool = True) -> list[dict]:
+    """Summarize every named (default: every registered) strategy on `world_size` ranks (Q7).
+
+    Results in `done` (name -> StrategyResult, e.g. from earlier notebook cells) are used instead of running
+    that strategy again; they must have the same world size, steps and optimizer.
+    """
     names = list(STRATEGIES) if names is None else names
-    return [summarize(run_strategy(name, world_size, steps, optimizer))
+    done = done or {}
+    for name, result in done.items():
+        if (result.world_size, result.steps, result.optimizer) != (world_size, steps, optimizer):
+            raise ValueError(f"result for {name!r} ran {result.world_size} ranks, {result.steps} steps, "
+                             f"{result.optimizer}; the table needs {world_size} ranks, {steps} steps, {optimizer}")
+    return [summarize(done[name] if name in done else run_strategy(name, world_size, steps, optimizer))
             for name in tqdm(names, desc="strategies", disable=not progress)]
 
 

@@ -44,6 +44,7 @@ STRATEGIES: dict[str, str] = {
     "pipelining-1f1b": "mlqa.parallel.pipelining_production:pipelining_1f1b_worker",
     "sequence-ring": "mlqa.parallel.sequence_parallel:sequence_ring_worker",
     "sequence-online": "mlqa.parallel.sequence_parallel:sequence_online_worker",
+    "mesh-2d": "mlqa.parallel.mesh:mesh_2d_worker",
     "mesh-2d-fsdp-tp": "mlqa.parallel.mesh:mesh_fsdp_tp_worker",
 }
 

@@ -98,8 +98,10 @@ def schedule_slider():
 
 
 def plot_attention_memory(rows: list[dict]):
-    """Bars of peak attention memory per rank (KiB) by world size, one bar per method (Q7)."""
+    """Bars of peak attention memory per rank (KiB) by world size and method; one device as a line (Q7)."""
     fig, ax = plt.subplots(figsize=(6, 3.2))
+    single = [r["bytes"] / 1024 for r in rows if r["world_size"] == 1]
+    rows = [r for r in rows if r["world_size"] > 1]
     methods = list(dict.fromkeys(r["method"] for r in rows))
     sizes = sorted({r["world_size"] for r in rows})
     width = 0.8 / len(methods)
@@ -107,7 +109,9 @@ def plot_attention_memory(rows: list[dict]):
         values = [next((r["bytes"] / 1024 for r in rows if r["method"] == method and r["world_size"] == n), 0)
                   for n in sizes]
         ax.bar(np.arange(len(sizes)) + i * width, values, width, label=method)
-    ax.set_xticks(np.arange(len(sizes)) + width * (len(methods) - 1) / 2, [f"N = {n}" for n in sizes])
+    for value in single:
+        ax.axhline(value, color="black", linestyle="--", label="one device, full attention")
+    ax.set_xticks(np.arange(len(sizes)) + width * (len(methods) - 1) / 2, [f"N = {n} ranks" for n in sizes])
     ax.set_ylabel("peak KiB per rank")
     ax.set_title("Attention memory per rank", fontsize=10)
     ax.legend(fontsize=8)
