@@ -75,4 +75,5 @@ def run(labels_per_class: int = 5, seeds: Sequence[int] = (0, 1, 2), progress: b
     final = {s: float(c[:, -1].mean()) for s, c in curves.items()}
     return TechniqueResult("active-learning", f"random, {budget} labels", f"margin sampling, {budget} labels",
                            curves["random"][:, -1].tolist(), curves["margin"][:, -1].tolist(), list(seeds),
-                           labels_per_class, {"label_counts": counts, "final_accuracy_by_strategy": final})
+                           labels_per_class, {"label_counts": counts, "final_accuracy_by_strategy": final,
+                                              "curves": {name: c.tolist() for name, c in curves.items()}})

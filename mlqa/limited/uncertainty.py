@@ -102,4 +102,5 @@ def run(labels_per_class: int = 6, seeds: Sequence[int] = (0, 1, 2), progress: b
     final = {s: float(c[:, -1].mean()) for s, c in curves.items()}
     return TechniqueResult("exercise-30b", f"random, {counts[-1]} labels", f"MC dropout, {counts[-1]} labels",
                            curves["random"][:, -1].tolist(), curves["MC dropout"][:, -1].tolist(), list(seeds),
-                           labels_per_class, {"label_counts": counts, "final_accuracy_by_strategy": final})
+                           labels_per_class, {"label_counts": counts, "final_accuracy_by_strategy": final,
+                                              "curves": {name: c.tolist() for name, c in curves.items()}})

@@ -1,0 +1,67 @@
+"""The plots of the Q30 notebook: learning curves, gain grids and bar charts of accuracies (Q30)."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from mlqa.utils import use_style
+
+
+def plot_curves(x: Sequence[int], curves: Mapping[str, np.ndarray], title: str,
+                xlabel: str = "labels per class", logx: bool = True) -> plt.Figure:
+    """Mean test accuracy (band: ±1 sd over seeds) against labels; `curves` maps a name to (seeds, points) (Q30)."""
+    use_style()
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for name, values in curves.items():
+        values = np.asarray(values)
+        mean, sd = values.mean(axis=0), values.std(axis=0)
+        ax.plot(x, mean, marker="o", label=name)
+        ax.fill_between(x, mean - sd, mean + sd, alpha=0.15)
+    if logx:
+        ax.set_xscale("log")
+        ax.set_xticks(list(x), [str(v) for v in x])
+    ax.set(xlabel=xlabel, ylabel="test accuracy", title=title)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_gain_grid(gains: Mapping[str, float], title: str) -> plt.Figure:
+    """A model x augmentation grid of accuracy gains; keys look like 'model + augmentation' (Q30)."""
+    use_style()
+    models = list(dict.fromkeys(key.split(" + ")[0] for key in gains))
+    methods = list(dict.fromkeys(key.split(" + ")[1] for key in gains))
+    grid = np.array([[gains[f"{m} + {a}"] for a in methods] for m in models])
+    limit = np.abs(grid).max()
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    image = ax.imshow(grid, cmap="RdBu", vmin=-limit, vmax=limit)
+    for (i, j), value in np.ndenumerate(grid):
+        ax.text(j, i, f"{value:+.3f}", ha="center", va="center")
+    ax.set_xticks(range(len(methods)), methods, rotation=20, ha="right")
+    ax.set_yticks(range(len(models)), models)
+    ax.grid(False)
+    fig.colorbar(image, ax=ax, label="accuracy gain")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_accuracy_bars(groups: Mapping[str, Mapping[str, float]], title: str) -> plt.Figure:
+    """Grouped bars: one group per case, one bar per method, height = mean test accuracy (Q30)."""
+    use_style()
+    methods = list(dict.fromkeys(m for group in groups.values() for m in group))
+    width = 0.8 / len(methods)
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    for j, method in enumerate(methods):
+        xs = [i + j * width for i, group in enumerate(groups.values()) if method in group]
+        heights = [group[method] for group in groups.values() if method in group]
+        bars = ax.bar(xs, heights, width, label=method)
+        ax.bar_label(bars, fmt="%.2f", fontsize=8)
+    ax.set_xticks([i + width * (len(methods) - 1) / 2 for i in range(len(groups))], list(groups))
+    ax.set(ylabel="test accuracy", title=title, ylim=(0, 1.05))
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
