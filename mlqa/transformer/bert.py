@@ -6,7 +6,7 @@ import torch
 from torch import Tensor, nn
 
 from mlqa.transformer.attention import padding_mask
-from mlqa.transformer.blocks import ACTIVATIONS, PostLNEncoderBlock
+from mlqa.transformer.blocks import ACTIVATIONS, PostLNEncoderBlock, init_weights
 from mlqa.transformer.embeddings import check_inputs
 
 IGNORE_INDEX = -100  # label of positions that do not count in the MLM loss
@@ -45,6 +45,7 @@ class BertEncoder(nn.Module):
             for _ in range(c.num_layers)
         )
         self.pooler = nn.Linear(config.d_model, config.d_model)
+        self.apply(init_weights)
 
     def forward(
         self, input_ids: Tensor, attention_mask: Tensor | None = None, token_type_ids: Tensor | None = None

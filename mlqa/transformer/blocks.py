@@ -11,6 +11,14 @@ ACTIVATIONS = {
 }
 
 
+def init_weights(module: nn.Module) -> None:
+    """GPT-2/BERT initialisation: normal(0, 0.02) weights and embeddings, zero biases (Q17)."""
+    if isinstance(module, (nn.Linear, nn.Embedding)):
+        nn.init.normal_(module.weight, std=0.02)
+    if isinstance(module, nn.Linear) and module.bias is not None:
+        nn.init.zeros_(module.bias)
+
+
 def feed_forward(d_model: int, d_ff: int, activation: str, dropout: float) -> nn.Sequential:
     """Position-wise two-layer MLP d_model -> d_ff -> d_model (Q17)."""
     if activation not in ACTIVATIONS:

@@ -7,7 +7,7 @@ import torch
 from torch import Tensor, nn
 
 from mlqa.transformer.attention import padding_mask
-from mlqa.transformer.blocks import PostLNCrossDecoderBlock, PostLNEncoderBlock
+from mlqa.transformer.blocks import PostLNCrossDecoderBlock, PostLNEncoderBlock, init_weights
 from mlqa.transformer.embeddings import check_inputs, sinusoidal_positions
 
 
@@ -47,6 +47,8 @@ class EncoderDecoder(nn.Module):
             for _ in range(config.num_decoder_layers)
         )
         self.logits_bias = nn.Parameter(torch.zeros(config.vocab_size))
+        self.apply(init_weights)
+        nn.init.normal_(self.token_embedding.weight, std=d**-0.5)  # scaled by sqrt(d): unit-size token vectors
 
     def embed(self, ids: Tensor) -> Tensor:
         """Token embedding scaled by sqrt(d_model) plus sinusoidal positions."""

@@ -6,7 +6,7 @@ import torch
 from torch import Tensor, nn
 
 from mlqa.transformer.attention import KVCache, padding_mask
-from mlqa.transformer.blocks import PreLNDecoderBlock
+from mlqa.transformer.blocks import PreLNDecoderBlock, init_weights
 from mlqa.transformer.embeddings import check_inputs
 
 
@@ -40,6 +40,7 @@ class GPT(nn.Module):
             for _ in range(c.num_layers)
         )
         self.final_norm = nn.LayerNorm(config.d_model, eps=config.eps)
+        self.apply(init_weights)
 
     def hidden_states(
         self, input_ids: Tensor, attention_mask: Tensor | None = None, caches: list[KVCache] | None = None
