@@ -39,8 +39,9 @@ def plot_gain_grid(gains: Mapping[str, float], title: str) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(7, 3.6))
     image = ax.imshow(grid, cmap="RdBu", vmin=-limit, vmax=limit)
     for (i, j), value in np.ndenumerate(grid):
-        ax.text(j, i, f"{value:+.3f}", ha="center", va="center")
-    ax.set_xticks(range(len(methods)), methods, rotation=20, ha="right")
+        ax.text(j, i, f"{value:+.3f}", ha="center", va="center",
+                color="white" if abs(value) > 0.6 * limit else "black")
+    ax.set_xticks(range(len(methods)), methods, rotation=30, ha="right")
     ax.set_yticks(range(len(models)), models)
     ax.grid(False)
     fig.colorbar(image, ax=ax, label="accuracy gain")
@@ -61,7 +62,7 @@ def plot_accuracy_bars(groups: Mapping[str, Mapping[str, float]], title: str) ->
         bars = ax.bar(xs, heights, width, label=method)
         ax.bar_label(bars, fmt="%.2f", fontsize=8)
     ax.set_xticks([i + width * (len(methods) - 1) / 2 for i in range(len(groups))], list(groups))
-    ax.set(ylabel="test accuracy", title=title, ylim=(0, 1.05))
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set(ylabel="test accuracy", title=title, ylim=(0, 1.2))
+    ax.legend(fontsize=8, loc="upper center", ncol=len(methods))
     fig.tight_layout()
     return fig
