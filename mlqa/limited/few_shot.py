@@ -20,6 +20,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from mlqa.limited.data import TechniqueResult
+from mlqa.limited.nets import one_thread
 
 BASE_CLASSES = (0, 1, 2, 3, 4)
 NOVEL_CLASSES = (5, 6, 7, 8, 9)
@@ -117,9 +118,12 @@ def run(labels_per_class: int = 5, seeds: Sequence[int] = (0, 1, 2), progress: b
     raw, plain, rotated = [], [], []
     for seed in tqdm(seeds, desc="seeds", disable=not progress):
         raw.append(episode_accuracy(nn.Identity(), novel, k_shot=labels_per_class, seed=seed))
-        encoder = train_prototypical(base, mlp_encoder(), episodes, n_way=5, seed=seed)
-        plain.append(episode_accuracy(encoder, novel, k_shot=labels_per_class, seed=seed))
-        encoder = train_prototypical(rotated_classes(base), mlp_encoder(), episodes, n_way=20, seed=seed)
-        rotated.append(episode_accuracy(encoder, novel, k_shot=labels_per_class, seed=seed))
+        with one_thread():
+            torch.manual_seed(seed)
+            encoder = train_prototypical(base, mlp_encoder(), episodes, n_way=5, seed=seed)
+            plain.append(episode_accuracy(encoder, novel, k_shot=labels_per_class, seed=seed))
+            torch.manual_seed(seed)
+            encoder = train_prototypical(rotated_classes(base), mlp_encoder(), episodes, n_way=20, seed=seed)
+            rotated.append(episode_accuracy(encoder, novel, k_shot=labels_per_class, seed=seed))
     return TechniqueResult("few-shot", "nearest prototype, raw pixels", "protonet, 40 rotated classes", raw,
                            rotated, list(seeds), labels_per_class, {"protonet, 5 base classes": plain})
