@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 from mlqa.questions import NOTEBOOKS_DIR
 from mlqa.quiz import Question, load_bank
@@ -36,6 +37,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # A line of an exception as IPython shows it ("ZeroDivisionError: ...", "Traceback ..."); warnings do not match.
 ERROR_LINE = re.compile(r"^(Traceback|\w*(Error|Exception)\b)", re.MULTILINE)
+# Names every IPython kernel provides without an import.
+KERNEL_NAMES = set(dir(builtins)) | {"get_ipython", "display", "In", "Out", "exit", "quit"}
 RUN_ALL_TIMEOUT_MS = 240_000
 CELL_TIMEOUT_MS = 120_000
 REDRAW_TIMEOUT_S = 30
@@ -73,13 +76,13 @@ def slider_cell(path: Path) -> int | None:
     return next((i for i, cell in enumerate(cells) if makes_slider(cell, widget_state)), None)
 
 
-def is_self_contained(source: str) -> bool:
-    """Whether a cell defines or imports every name it reads (so it can run right after the setup cell)."""
+def bound_and_read_names(source: str) -> tuple[set[str], set[str]] | None:
+    """The names a cell binds (assigns, imports, defines) and the outside names it reads; None if unparsable."""
     try:
-        tree = ast.parse(source)
-    except SyntaxError:  # IPython magics: assume it needs the cells above
-        return False
-    bound = set(dir(builtins))
+        tree = ast.parse(TransformerManager().transform_cell(source))  # IPython magics become Python calls
+    except SyntaxError:
+        return None
+    bound = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
@@ -90,7 +93,25 @@ def is_self_contained(source: str) -> bool:
         elif isinstance(node, ast.arg):
             bound.add(node.arg)
     read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return read <= bound
+    return bound, read - bound - KERNEL_NAMES
+
+
+def cells_to_run(sources: list[str], index: int) -> list[int]:
+    """The code cells that cell `index` needs, in order: the setup cell, the earlier cells defining the names it
+    reads (and the names those read), then the cell itself; every cell up to it when that cannot be worked out."""
+    everything = list(range(index + 1))
+    names = bound_and_read_names(sources[index])
+    if names is None:
+        return everything
+    needed, chosen = names[1], {0, index}
+    for earlier in range(index - 1, -1, -1):
+        names = bound_and_read_names(sources[earlier])
+        if names is None:
+            return everything
+        if names[0] & needed or earlier == 0:
+            chosen.add(earlier)
+            needed = (needed - names[0]) | names[1]
+    return sorted(chosen) if not needed else everything
 
 
 QUIZ_NOTEBOOKS = [p for p in NOTEBOOKS if quiz_number(p) is not None]
@@ -152,14 +173,21 @@ def figure_src(cell) -> str | None:
 
 
 @contextmanager
-def screenshot_afterwards(page, name: str) -> Iterator[None]:
-    """Save a screenshot of the page to test-artifacts/screenshots/<name>.png when the block ends, pass or fail."""
+def screenshot_afterwards(page, name: str, focus=None) -> Iterator[None]:
+    """Save a screenshot to test-artifacts/screenshots/<name>.png when the block ends, pass or fail: of the first
+    error shown if there is one, else of `focus` (a locator; the window grows to fit it), else of the page."""
     try:
         yield
     finally:
-        errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        stderr = page.locator('.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        errors = stderr.filter(has_text=ERROR_LINE)
         if errors.count():
             errors.first.scroll_into_view_if_needed()
+        elif focus is not None and focus.count():
+            window, height = page.viewport_size, focus.first.bounding_box()["height"]
+            page.set_viewport_size({"width": window["width"],
+                                    "height": int(min(max(window["height"], height + 250), 4000))})
+            focus.first.evaluate("element => element.scrollIntoView({block: 'center'})")
         SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS_DIR / f"{name}.png")
 
@@ -221,7 +249,7 @@ def test_quiz_grades_answers_clicked_in_the_browser(page, jupyter_lab, notebook:
     bank = load_bank(quiz_number(notebook))
     sources = code_cells(notebook)
     quiz_index = next(i for i, source in enumerate(sources) if QUIZ_CALL.search(source))
-    with screenshot_afterwards(page, f"{notebook.stem}-quiz"):
+    with screenshot_afterwards(page, f"{notebook.stem}-quiz", focus=code_cell(page, quiz_index)):
         open_notebook(page, jupyter_lab, notebook.name)
         run_cell(page, 0, execution_count=1)  # the setup cell
         run_cell(page, quiz_index, execution_count=2)
@@ -243,25 +271,21 @@ def test_quiz_grades_answers_clicked_in_the_browser(page, jupyter_lab, notebook:
         assert not error_outputs(page), f"{notebook.name} shows an error: {error_outputs(page)[0]}"
 
 
-@pytest.mark.parametrize("notebook", SLIDER_NOTEBOOKS or [None],
-                         ids=[p.stem for p in SLIDER_NOTEBOOKS] or ["no-slider-notebook"])
-def test_slider_redraws_its_figure(page, jupyter_lab, notebook: Path | None):
-    """Move the first slider of a notebook's interactive plot and check that the figure is redrawn."""
-    if notebook is None:
-        pytest.skip(f"no notebook in {NOTEBOOKS_DIR} has an ipywidgets slider yet "
-                    "(looked for IntSlider, FloatSlider, interact in code cells)")
+NO_SLIDER = pytest.param(None, id="no-slider-notebook", marks=pytest.mark.skip(
+    reason=f"no notebook in {NOTEBOOKS_DIR} has an ipywidgets slider yet (looked for IntSlider, FloatSlider, "
+           "interact in the code and for slider widgets in the stored outputs)"))
+
+
+@pytest.mark.parametrize("notebook", [pytest.param(p, id=p.stem) for p in SLIDER_NOTEBOOKS] or [NO_SLIDER])
+def test_slider_redraws_its_figure(page, jupyter_lab, notebook: Path):
+    """Run the cells a slider needs, move the slider, and check that its figure is redrawn."""
     index = slider_cell(notebook)
-    with screenshot_afterwards(page, f"{notebook.stem}-slider"):
+    with screenshot_afterwards(page, f"{notebook.stem}-slider", focus=code_cell(page, index)):
         open_notebook(page, jupyter_lab, notebook.name)
-        if is_self_contained(code_cells(notebook)[index]):
-            run_cell(page, 0, execution_count=1)  # the setup cell
-            run_cell(page, index, execution_count=2)
-        else:
-            code_cell(page, index).locator(".jp-InputPrompt").click()
-            use_menu(page, "Run", "Run All Above Selected Cell")
-            wait_until_cells_done(page, RUN_ALL_TIMEOUT_MS)
-            assert not error_outputs(page), f"a cell above the slider fails: {error_outputs(page)[0]}"
-            run_cell(page, index, execution_count=index + 1)
+        needed = cells_to_run(code_cells(notebook), index)
+        for count, needed_index in enumerate(needed, start=1):
+            run_cell(page, needed_index, execution_count=count)
+        assert not error_outputs(page), f"{notebook.name} shows an error: {error_outputs(page)[0]}"
         cell = code_cell(page, index)
         slider = cell.get_by_role("slider").first
         expect(slider, "the slider did not render (is jupyterlab_widgets installed?)").to_be_visible()
