@@ -153,9 +153,9 @@ class RowTensorParallelBlock(nn.Module):
             if name in self.shard_dims:
                 parts = [torch.empty_like(param) for _ in range(dist.get_world_size(self.group))]
                 dist.all_gather(parts, param.detach().contiguous(), group=self.group)
-                state[name] = torch.cat(parts, dim=self.shard_dims[name])
+                state[name] = torch.cat(parts, dim=self.shard_dims[name]).cpu()
             else:
-                state[name] = param.detach().clone()
+                state[name] = param.detach().cpu().clone()
         return state
 
 
@@ -181,9 +181,9 @@ def mesh_2d_worker(steps: int = 3, optimizer: str = "sgd") -> StrategyResult:
     dp, _ = mesh_shape(world)
     dp_group, tp_group = make_mesh_groups()
     block, (X, Y) = make_block_without_key_bias(), synthetic_sequences()
-    model = RowTensorParallelBlock(block, tp_group)
+    model = RowTensorParallelBlock(block, tp_group).to(rank_device())
     opt = make_optimizer(model.parameters(), optimizer)
-    x_local, y_local = shard_batch(X, Y, mesh_coordinates(rank)[0], dp)
+    x_local, y_local = (t.to(rank_device()) for t in shard_batch(X, Y, mesh_coordinates(rank)[0], dp))
     losses, times = [], []
     with comm.CommCounter() as counter:
         for _ in range(steps):

@@ -8,7 +8,7 @@ full-batch mean loss: a pipelined step equals one single-device step with gradie
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 import torch.distributed as dist
@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mlqa.parallel import comm
-from mlqa.parallel.launch import launch
+from mlqa.parallel.launch import launch, rank_device
 from mlqa.parallel.reference import make_mlp, make_optimizer, synthetic_regression
 from mlqa.parallel.schedule import (
     ScheduleRecorder,
@@ -93,7 +93,6 @@ class PipelineRun:
     grad_bytes: int = 0
     optimizer_state_bytes: int = 0
     peak_in_flight: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def pipeline_train(model: nn.Sequential, X: torch.Tensor, Y: torch.Tensor, steps: int = 3,
@@ -105,7 +104,9 @@ def pipeline_train(model: nn.Sequential, X: torch.Tensor, Y: torch.Tensor, steps
     slices = stage_slices(model, p)
     x_mbs, y_mbs = split_microbatches(X, n_microbatches), split_microbatches(Y, n_microbatches)
     shapes = boundary_shapes(model, slices, x_mbs[0])
-    stage = model[slices[rank]]  # keeps the full model's child names, e.g. "2.weight"
+    device = rank_device()
+    stage = model[slices[rank]].to(device)  # keeps the full model's child names, e.g. "2.weight"
+    x_mbs, y_mbs = [x.to(device) for x in x_mbs], [y.to(device) for y in y_mbs]
     opt = make_optimizer(stage.parameters(), optimizer)
     first, last = rank == 0, rank == p - 1
     order = stage_order(schedule, rank, p, n_microbatches)
@@ -123,7 +124,7 @@ def pipeline_train(model: nn.Sequential, X: torch.Tensor, Y: torch.Tensor, steps
                     if first:
                         x = x_mbs[j]
                     else:
-                        x = torch.empty(shapes[rank - 1])
+                        x = torch.empty(shapes[rank - 1], device=device)
                         with recorder.span("recv", j):
                             comm.recv(x, src=rank - 1, tag=j)
                         x.requires_grad_()
@@ -141,7 +142,7 @@ def pipeline_train(model: nn.Sequential, X: torch.Tensor, Y: torch.Tensor, steps
                     x, out = stash.pop(j)
                     grad = None
                     if not last:
-                        grad = torch.empty(shapes[rank])
+                        grad = torch.empty(shapes[rank], device=device)
                         with recorder.span("recv", j):
                             comm.recv(grad, src=rank + 1, tag=j)
                     with recorder.span("backward", j, pad("backward", j)):
@@ -159,7 +160,7 @@ def pipeline_train(model: nn.Sequential, X: torch.Tensor, Y: torch.Tensor, steps
             if last:
                 losses.append(step_loss)
     return PipelineRun(
-        rank=rank, stage_state={k: v.detach().clone() for k, v in stage.state_dict().items()},
+        rank=rank, stage_state={k: v.detach().cpu().clone() for k, v in stage.state_dict().items()},
         losses=losses, spans=all_spans, step_times=step_times,
         bytes_sent_per_step={k: v / steps for k, v in counter.sent.items()},
         param_bytes=tensor_bytes(stage.parameters()), grad_bytes=grad_bytes,

@@ -25,6 +25,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 
 from mlqa.parallel import comm
+from mlqa.parallel.launch import launch, rank_device
 from mlqa.parallel.reference import make_block_without_key_bias, make_optimizer, synthetic_sequences
 from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
 
@@ -162,8 +163,8 @@ def attention_check_worker(kind: str, batch: int = 2, heads: int = 2, seq_len: i
     """Compare ring attention of `kind` with full attention: output and q/k/v gradient errors (Q7)."""
     rank, n = dist.get_rank(), dist.get_world_size()
     g = torch.Generator().manual_seed(seed)
-    q, k, v = (torch.randn(batch, heads, seq_len, d_head, generator=g) for _ in range(3))
-    upstream = torch.randn(batch, heads, seq_len, d_head, generator=g)
+    q, k, v, upstream = (torch.randn(batch, heads, seq_len, d_head, generator=g).to(rank_device())
+                         for _ in range(4))
     full_q, full_k, full_v = (t.clone().requires_grad_() for t in (q, k, v))
     full_out = full_attention(full_q, full_k, full_v)
     (full_out * upstream).sum().backward()
@@ -181,7 +182,7 @@ def attention_memory_worker(kind: str, seq_len: int = 512, d_head: int = 16, tra
     rank, n = dist.get_rank(), dist.get_world_size()
     g = torch.Generator().manual_seed(seed)
     q, k, v = (split_sequence(torch.randn(1, 1, seq_len, d_head, generator=g), n, rank, dim=2)
-               .requires_grad_(train) for _ in range(3))
+               .to(rank_device()).requires_grad_(train) for _ in range(3))
     return attention_peak_bytes(ATTENTIONS[kind], q, k, v, train)[1]
 
 
@@ -214,7 +215,9 @@ def sequence_worker(steps: int = 3, optimizer: str = "sgd", kind: str = "ring") 
     """
     rank, n = dist.get_rank(), dist.get_world_size()
     block, reference, (X, Y) = make_block_without_key_bias(), make_block_without_key_bias(), synthetic_sequences()
-    x_local, y_local = split_sequence(X, n, rank), split_sequence(Y, n, rank)
+    device = rank_device()
+    block.to(device)
+    x_local, y_local = split_sequence(X, n, rank).to(device), split_sequence(Y, n, rank).to(device)
     opt = make_optimizer(block.parameters(), optimizer)
     losses, step_times = [], []
     with comm.CommCounter() as counter:
@@ -236,7 +239,7 @@ def sequence_worker(steps: int = 3, optimizer: str = "sgd", kind: str = "ring") 
                                 grad_bytes=tensor_bytes(p.grad for p in block.parameters()),
                                 optimizer_state_bytes=optimizer_state_bytes(opt),
                                 bytes_sent_per_step={k: v / steps for k, v in counter.sent.items()})
-    state = {k: v.detach().clone() for k, v in block.state_dict().items()} if rank == 0 else None
+    state = {k: v.detach().cpu().clone() for k, v in block.state_dict().items()} if rank == 0 else None
     return StrategyResult(name=f"sequence-{kind}", world_size=n, optimizer=optimizer, steps=steps,
                           state_dict=state, reference=reference, inputs=X, targets=Y, losses=losses,
                           per_rank=[measured], backend=dist.get_backend())
@@ -273,8 +276,6 @@ def context_parallel_demo() -> str:
     if not torch.cuda.is_available():
         return ("skipped: torch.distributed.tensor.experimental.context_parallel needs CUDA "
                 "(the CPU attention kernel has no sharding rule), and this machine has no CUDA GPU")
-    from mlqa.parallel.launch import launch
-
     n = torch.cuda.device_count()
     errors = launch(context_parallel_worker, n)
     return f"context_parallel on {n} GPU(s): max |output - full attention| = {max(errors):.1e}"
@@ -283,8 +284,6 @@ def context_parallel_demo() -> str:
 def measure_attention_memory(world_sizes: tuple[int, ...] = (2, 4), seq_len: int = 512,
                              d_head: int = 16) -> list[dict]:
     """Peak attention bytes per rank: one device, ring and online ring attention (training and inference) (Q7)."""
-    from mlqa.parallel.launch import launch
-
     rows = [dict(method="one device", world_size=1, bytes=single_device_attention_bytes(seq_len, d_head),
                  score_bytes=seq_len * seq_len * 4)]
     for n in world_sizes:
