@@ -17,7 +17,14 @@ TECHNIQUES: dict[str, str] = {
     "transfer": "mlqa.limited.transfer:run",
     "self-supervised": "mlqa.limited.self_supervised:run",
     "active-learning": "mlqa.limited.active_learning:run",
-    # techniques 6-13 follow, in the book's order
+    "few-shot": "mlqa.limited.few_shot:run",
+    "meta-learning": "mlqa.limited.meta_learning:run",
+    "weak-supervision": "mlqa.limited.weak_supervision:run",
+    "semi-supervised": "mlqa.limited.semi_supervised:run",
+    "self-training": "mlqa.limited.distillation:run",
+    "multi-task": "mlqa.limited.multi_task:run",
+    "multi-modal": "mlqa.limited.multi_modal:run",
+    "inductive-bias": "mlqa.limited.inductive_bias:run",
 }
 
 
