@@ -93,6 +93,7 @@ def write_lab_settings(settings_dir: Path) -> None:
 
 def start_server(root: Path, home: Path, token: str, port: int, log_path: Path) -> subprocess.Popen:
     """Start JupyterLab serving `root`, with all its state kept under `home`."""
+    # JUPYTER_DATA_DIR stays: a user-level install of the ipywidgets lab extension or a kernel spec lives there.
     env = dict(os.environ,
                JUPYTER_CONFIG_DIR=str(home / "config"),
                JUPYTER_RUNTIME_DIR=str(home / "runtime"),
