@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from mlqa.parallel.__main__ import main
 from mlqa.parallel.launch import WorkerError, launch
 from mlqa.parallel.pipeline import layer_groups, pipeline_worker, split_microbatches, stage_slices
 from mlqa.parallel.pipelining_production import pipelining_worker
@@ -48,3 +49,12 @@ def test_microbatches_that_do_not_divide_the_batch_are_an_error():
 def test_bad_microbatch_count_fails_fast_on_every_rank():
     with pytest.raises(WorkerError, match="3 microbatches do not divide the batch of 32"):
         launch(pipeline_worker, 2, 1, "sgd", schedule="1f1b", n_microbatches=3, timeout=20)
+
+
+@pytest.mark.parametrize("argv", [["--strategy", "1f1b", "--world-size", "2", "--optimizer", "adam"],
+                                  ["--strategy", "mesh-2d", "--world-size", "4"]])
+def test_cli_check_for_issue_4_strategies(argv, capsys):
+    assert main([*argv, "--steps", "2", "--check"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("max abs param diff vs single device: ")
+    assert float(last.rsplit(" ", 1)[1]) < 1e-5
