@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from mlqa.limited import TECHNIQUES
 from mlqa.limited.__main__ import main
 
 
@@ -36,3 +37,10 @@ def test_bad_input_is_a_clear_error(capsys, argv, message):
     assert main([*argv, "--quiet"]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", list(TECHNIQUES))
+def test_every_technique_refuses_more_labels_than_exist(capsys, name):
+    assert main(["--technique", name, "--labels-per-class", "500", "--seeds", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and re.search(r"\d{3}", err) and "Traceback" not in err
