@@ -46,7 +46,7 @@ def label_spreading_predict(split: Split, n_neighbors: int = 7, alpha: float = 0
     return classes[distributions[neighbors].mean(1).argmax(1)]
 
 
-def pseudo_label_fit(split: Split, threshold: float = 0.5, rounds: int = 10) -> LogisticRegression:
+def pseudo_label_fit(split: Split, threshold: float = 0.5, rounds: int = 3) -> LogisticRegression:
     """Self-training: refit on labeled + pool points whose predicted probability exceeds `threshold` (Q30)."""
     model = LogisticRegression(max_iter=1000).fit(split.X_labeled, split.y_labeled)
     for _ in range(rounds):
@@ -69,7 +69,7 @@ def compare_methods(split: Split) -> dict[str, float]:
     with np.errstate(invalid="ignore"):  # test points whose neighbours got no label mass divide 0 by 0 inside
         sk_spreading_accuracy = float(sk_spreading.score(split.X_test, split.y_test))
     sk_self_training = SelfTrainingClassifier(LogisticRegression(max_iter=1000), threshold=0.5,
-                                              max_iter=10).fit(X_train, y_train)
+                                              max_iter=3).fit(X_train, y_train)
     return {
         "supervised only": float(np.mean(supervised.predict(split.X_test) == split.y_test)),
         "our label spreading": float(np.mean(label_spreading_predict(split) == split.y_test)),
