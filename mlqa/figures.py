@@ -16,6 +16,8 @@ FIGURES: dict[str, str] = {
     "q07-pipeline-bubble": "mlqa.parallel.timeline_plots:bubble_figure",
     "q07-ring-attention-memory": "mlqa.parallel.timeline_plots:attention_memory_figure",
     "q30-which-technique": "mlqa.limited.guide:guide_figure",
+    "q17-attention-masks": "mlqa.transformer.plots:attention_masks_figure",
+    "q17-timeline": "mlqa.transformer.plots:timeline_figure",
 }
 
 

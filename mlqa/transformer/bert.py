@@ -133,3 +133,12 @@ def mask_tokens(
     corrupted = torch.where(picked & (action < 0.8), mask_id, input_ids)
     corrupted = torch.where(picked & (action >= 0.8) & (action < 0.9), random_ids, corrupted)
     return corrupted, labels
+
+
+@torch.no_grad()
+def top_guesses(model: BertForPretraining, input_ids: Tensor, position: int, top: int = 8) -> tuple[Tensor, Tensor]:
+    """The `top` most likely tokens, and their probabilities, at `position` of a one-row input (Q17)."""
+    model.eval()
+    mlm_logits, _ = model(input_ids)
+    best = mlm_logits[0, position].softmax(-1).topk(top)
+    return best.indices, best.values

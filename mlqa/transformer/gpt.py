@@ -132,3 +132,23 @@ class GPTClassifier(nn.Module):
             positions = torch.arange(input_ids.size(1), device=input_ids.device)
             last = (positions * (input_ids != self.pad_id)).argmax(dim=-1)
         return self.score(hidden[torch.arange(input_ids.size(0)), last])
+
+
+@torch.no_grad()
+def generation_trace(
+    model: GPT, input_ids: Tensor, max_new_tokens: int, top: int = 5, temperature: float = 0.0,
+    top_k: int | None = None, generator: torch.Generator | None = None,
+) -> tuple[Tensor, list[tuple[Tensor, Tensor]]]:
+    """Generate for one prompt, keeping the `top` likeliest next tokens and their probabilities per step (Q17)."""
+    if input_ids.size(0) != 1:
+        raise ValueError(f"generation_trace follows one prompt, got a batch of {input_ids.size(0)}")
+    caches = [KVCache() for _ in model.blocks]
+    tokens, step_input, trace = input_ids, input_ids, []
+    for _ in range(max_new_tokens):
+        logits = model(step_input, caches=caches)[:, -1]
+        probabilities = (logits / max(temperature, 1e-8) if temperature else logits).softmax(-1)[0]
+        trace.append(probabilities.topk(top))
+        next_token = pick_next_token(logits, temperature, top_k, generator)
+        tokens = torch.cat([tokens, next_token[:, None]], dim=1)
+        step_input = next_token[:, None]
+    return tokens, [(t.indices, t.values) for t in trace]

@@ -32,19 +32,22 @@ FAMILY_COLORS = {"encoder": "tab:blue", "decoder": "tab:orange", "encoder-decode
 
 def timeline_figure() -> Figure:
     """Well-known encoder-only, decoder-only and encoder-decoder models by year (Q17)."""
-    families = list(FAMILY_COLORS)
-    fig, ax = plt.subplots(figsize=(11, 3.8))
-    placed: dict[tuple[int, str], int] = {}
-    for name, year, org, family in TIMELINE:
-        lane = families.index(family)
-        stack = placed.get((year, family), 0)
-        placed[(year, family)] = stack + 1
-        y = lane + 0.22 * stack - 0.2
-        ax.scatter(year, y, color=FAMILY_COLORS[family], s=40, zorder=3)
-        ax.annotate(f"{name} ({org})", (year, y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
-    ax.set_yticks(range(len(families)), [f"{f}-only" if f != "encoder-decoder" else f for f in families])
-    ax.set_ylim(-0.6, len(families) - 0.1)
-    ax.set_xlim(2016.6, 2025.6)
+    fig, ax = plt.subplots(figsize=(12, 4.6))
+    y, ticks = 0.0, []
+    for family, color in FAMILY_COLORS.items():
+        rows_last_year: list[int] = []  # a label spans ~1.5 years: start a new row when the last one is too close
+        members = [entry for entry in TIMELINE if entry[3] == family]
+        for name, year, org, _ in members:
+            row = next((r for r, last in enumerate(rows_last_year) if year - last >= 2), len(rows_last_year))
+            rows_last_year[row:row + 1] = [year]
+            ax.scatter(year, y + 0.3 * row, color=color, s=40, zorder=3)
+            ax.annotate(f"{name} ({org})", (year, y + 0.3 * row), xytext=(6, 0), textcoords="offset points",
+                        va="center", fontsize=8)
+        ticks.append((y + 0.15 * (len(rows_last_year) - 1), family))
+        y += 0.3 * len(rows_last_year) + 0.5
+    ax.set_yticks([t for t, _ in ticks], [f if f == "encoder-decoder" else f"{f}-only" for _, f in ticks])
+    ax.set_ylim(-0.4, y - 0.2)
+    ax.set_xlim(2016.6, 2026)
     ax.set_xlabel("year of the paper")
     ax.set_title("Three transformer families (Q17)")
     ax.grid(axis="x", alpha=0.3)
