@@ -66,3 +66,18 @@ def plot_accuracy_bars(groups: Mapping[str, Mapping[str, float]], title: str) ->
     ax.legend(fontsize=8, loc="upper center", ncol=len(methods))
     fig.tight_layout()
     return fig
+
+
+def plot_gains(gains: Mapping[str, float], title: str) -> plt.Figure:
+    """Horizontal bars of each technique's accuracy gain over its baseline; losses in red (Q30)."""
+    use_style()
+    names = list(gains)[::-1]
+    values = [gains[n] for n in names]
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(names) + 1))
+    bars = ax.barh(names, values, color=["tab:green" if v > 0 else "tab:red" for v in values])
+    ax.bar_label(bars, fmt="%+.3f", fontsize=8, padding=2)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set(xlabel="test accuracy gain over the technique's baseline", title=title)
+    ax.set_xlim(min(values) - 0.04, max(values) + 0.04)
+    fig.tight_layout()
+    return fig
