@@ -131,6 +131,11 @@ def test_spawn_start_method_works_with_an_importable_function():
     assert launch(sum_of_ranks, 2, start_method="spawn") == [(0, 2, 1.0), (1, 2, 1.0)]
 
 
+def test_spawn_rejects_a_function_it_cannot_pickle():
+    with pytest.raises(ValueError, match="cannot be pickled"):
+        launch(lambda: 0, 2, start_method="spawn")
+
+
 def _sleep_forever() -> None:
     time.sleep(600)
 

@@ -131,6 +131,7 @@ def _worker(rank: int, world_size: int, backend: str, port: int, timeout: float,
 
 def _stop(procs: list) -> None:
     """Terminate, then kill, every worker still alive, and reap them all; a second Ctrl-C cannot stop this."""
+    procs = [p for p in procs if p.pid is not None]  # a start that failed leaves nothing to stop
     while True:
         try:
             for p in procs:
@@ -232,6 +233,28 @@ def _run_once(fn: Callable, world_size: int, args: tuple, kwargs: dict, backend:
         results.join_thread()
 
 
+def _choose_start_method(backend: str, threads_per_rank: int) -> str:
+    """fork is fast, but unsafe once CUDA is initialised, and a forked child that runs OpenMP with several
+    threads can deadlock if the parent already did (GNU libgomp is not fork-safe): spawn then."""
+    cuda_involved = backend == "nccl" or torch.cuda.is_initialized()
+    fork_safe = sys.platform == "linux" and not cuda_involved and threads_per_rank == 1
+    return "fork" if fork_safe else "spawn"
+
+
+def _check_importable(fn: Callable, args: tuple, kwargs: dict, start_method: str) -> None:
+    """spawn re-imports `fn` in every worker: fail early, clearly, where that cannot work."""
+    interactive = not hasattr(sys.modules["__main__"], "__file__")
+    if interactive and getattr(fn, "__module__", None) == "__main__":
+        raise ValueError(f"{fn.__qualname__!r} is defined in a notebook or console, which start method "
+                         f"{start_method!r} cannot import in the workers; move it into a module")
+    try:
+        pickle.dumps((fn, args, kwargs))
+    except Exception as err:  # noqa: BLE001 - any pickling failure means the same thing here
+        raise ValueError(f"start method {start_method!r} pickles the function and its arguments, and "
+                         f"{getattr(fn, '__qualname__', fn)!r} cannot be pickled ({err}); define it at the "
+                         "top level of an importable module, or use a functools.partial of such a function") from err
+
+
 def launch(fn: Callable, world_size: int, *args: Any, backend: str | None = None,
            timeout: float = DEFAULT_TIMEOUT, start_method: str | None = None, threads_per_rank: int = 1,
            retries: int = 3, debug: bool = False, **kwargs: Any) -> list:
@@ -241,13 +264,14 @@ def launch(fn: Callable, world_size: int, *args: Any, backend: str | None = None
     workers may be started with spawn. Inside `fn`, use `torch.distributed` as usual and
     `mlqa.parallel.launch.rank_device()` for the device. `timeout` bounds every collective, in seconds;
     `debug=True` makes a rank that calls a different collective from the others fail at once, naming both.
+    Workers start with fork on Linux CPUs (fast), with spawn where CUDA is involved or `threads_per_rank` > 1.
     """
     if timeout <= 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
     backend = choose_backend(world_size, backend)
-    if start_method is None:
-        cuda_involved = backend == "nccl" or torch.cuda.is_initialized()
-        start_method = "fork" if sys.platform == "linux" and not cuda_involved else "spawn"
+    start_method = start_method or _choose_start_method(backend, threads_per_rank)
+    if start_method != "fork":
+        _check_importable(fn, args, kwargs, start_method)
     if start_method == "fork":
         importlib.import_module("torch._dynamo")  # optimizers import it lazily (seconds): once here, not per rank
     for attempt in range(retries):
