@@ -61,7 +61,7 @@ def zero_scaling_figure(num_params: float = 7.5e9, k: int = 12) -> plt.Figure:
         label = "plain data parallelism" if stage == 0 else f"ZeRO stage {stage}"
         ax.plot(devices, gb, marker="o", label=label)
     ax.axhline(80, color="grey", linestyle="--", linewidth=1)
-    ax.text(300, 95, "80 GB GPU", fontsize=8, color="grey")
+    ax.text(300, 55, "80 GB GPU", fontsize=8, color="grey")
     ax.set(xscale="log", yscale="log", xlabel="number of devices N", ylabel="GB per device (model states)",
            title=f"Mixed-precision Adam, {num_params / 1e9:g}B parameters, K = {k}")
     ax.set_xticks(devices, [str(n) for n in devices])
