@@ -73,19 +73,17 @@ class BucketedGradientSync:
         self.ready[i] += 1
         if self.ready[i] == len(self.buckets[i]):
             flat = torch.cat([q.grad.reshape(-1) for q in self.buckets[i]])
-            self.in_flight.append((self.buckets[i], flat, comm.all_reduce(flat, async_op=True)))
+            self.in_flight.append((self.buckets[i], flat, comm.all_reduce(flat, "avg", async_op=True)))
 
     def wait(self) -> None:
-        """Wait for every bucket, then write the averaged gradients back; call after backward."""
+        """Wait for every bucket and make its averaged values the parameters' gradients; call after backward."""
         if len(self.in_flight) != len(self.buckets):
             raise RuntimeError(f"only {len(self.in_flight)} of {len(self.buckets)} buckets were reduced: "
                                "some parameters received no gradient")
-        world_size = dist.get_world_size()
         for bucket, flat, work in self.in_flight:
             work.wait()
-            flat /= world_size
             for p, g in zip(bucket, flat.split([q.numel() for q in bucket])):
-                p.grad.copy_(g.view_as(p))
+                p.grad = g.view_as(p)  # the averaged bucket becomes the gradient, no copy
         self.in_flight.clear()
         self.ready = [0] * len(self.buckets)
 
