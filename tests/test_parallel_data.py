@@ -63,5 +63,6 @@ def test_a_batch_the_ranks_cannot_split_is_an_error():
 
 
 def test_data_parallel_on_one_cpu_cannot_beat_its_cores():
-    times = cpu_data_parallel_vs_one_process(world_size=2, dims=(64, 256, 64), batch=64, steps=5)
-    assert times["speedup_vs_one_thread"] < 0.9 * times["world_size"]
+    times = cpu_data_parallel_vs_one_process(world_size=2, dims=(64, 256, 64), batch=64, steps=4, rounds=1)
+    assert set(times) >= {"one_thread_s", "all_threads_s", "data_parallel_s"}
+    assert times["speedup_vs_one_thread"] < 1.5 * times["cpu_cores"]
