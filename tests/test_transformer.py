@@ -25,6 +25,14 @@ from mlqa.transformer.gpt import pick_next_token
 VOCAB = 50
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny models run fastest on one thread; restore the caller's setting afterwards."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
 def tiny_gpt(seed: int = 0) -> GPT:
     torch.manual_seed(seed)
     return GPT(DecoderConfig(VOCAB, d_model=32, num_layers=2, num_heads=4, d_ff=64, max_positions=16)).eval()
