@@ -25,13 +25,7 @@ from mlqa.transformer.gpt import pick_next_token
 VOCAB = 50
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models run fastest on one thread; restore the caller's setting afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # see tests/conftest.py
 
 def tiny_gpt(seed: int = 0) -> GPT:
     torch.manual_seed(seed)

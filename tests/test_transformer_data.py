@@ -29,13 +29,7 @@ def test_number_in_words(number, words):
     assert number_in_words(number) == words
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models run fastest on one thread; restore the caller's setting afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # see tests/conftest.py
 
 def test_translation_pairs_shift_the_target_by_one():
     source, source_mask, decoder_in, target = translation_pairs([3405])

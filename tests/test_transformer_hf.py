@@ -18,13 +18,7 @@ ATOL = 1e-5
 VOCAB, PAD = 61, 0
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny models run fastest on one thread; restore the caller's setting afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # see tests/conftest.py
 
 def perturbed(model: torch.nn.Module, seed: int = 0, embedding_std: float = 0.3) -> torch.nn.Module:
     """Random HF models start with zero biases and unit LayerNorms; make every trainable weight count.
