@@ -6,23 +6,20 @@ parallelism, communicating inside the row); the rows see different slices of the
 gradients (data parallelism, communicating down a column). This is how large models combine paradigms:
 tensor parallelism inside a machine's fast links, data parallelism across machines.
 
-`mesh_2d_worker` builds it from mlqa's pieces: Megatron's split of the block (as in `tensor_parallel`, with its
-f and g operators here taking the row's process group, since `tensor_parallel`'s layers use the whole world)
-and `data_parallel.all_reduce_gradients` on the column's group. `mesh_fsdp_tp_worker` is PyTorch's version:
+`mesh_2d_worker` builds it from mlqa's pieces: `tensor_parallel.TensorParallelBlock` on the row's process
+group and `data_parallel.all_reduce_gradients` on the column's group. `mesh_fsdp_tp_worker` is PyTorch's version:
 DTensor tensor parallelism on the mesh's "tp" axis and FSDP2 `fully_shard` on its "dp" axis.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import time
 from contextlib import contextmanager
 
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
-from torch import nn
 from torch.distributed.device_mesh import init_device_mesh
 from torch.distributed.fsdp import fully_shard
 
@@ -31,13 +28,12 @@ from mlqa.parallel.data_parallel import all_reduce_gradients, shard_batch
 from mlqa.parallel.dtensor_tp import build_dtensor_block, full_state_dict, local_tensor_bytes
 from mlqa.parallel.launch import rank_device
 from mlqa.parallel.reference import (
-    TransformerBlock,
     make_block_without_key_bias,
     make_optimizer,
     synthetic_sequences,
 )
 from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
-from mlqa.parallel.tensor_parallel import check_divisible
+from mlqa.parallel.tensor_parallel import TensorParallelBlock, gather_full_state_dict
 
 TENSOR_PARALLEL_SIZE = 2
 
@@ -71,117 +67,13 @@ def make_mesh_groups(tensor_parallel: int = TENSOR_PARALLEL_SIZE) -> tuple[dist.
     return mine["dp"], mine["tp"]
 
 
-class _CopyToGroup(torch.autograd.Function):
-    """Megatron's f on a group: identity forward, all-reduce (sum) of the gradient backward."""
-
-    @staticmethod
-    def forward(ctx, x, group):
-        ctx.group = group
-        return x
-
-    @staticmethod
-    def backward(ctx, grad):
-        grad = grad.clone(memory_format=torch.contiguous_format)
-        comm.all_reduce(grad, group=ctx.group)
-        return grad, None
-
-
-class _ReduceFromGroup(torch.autograd.Function):
-    """Megatron's g on a group: all-reduce (sum) forward, identity backward."""
-
-    @staticmethod
-    def forward(ctx, x, group):
-        total = x.clone(memory_format=torch.contiguous_format)
-        comm.all_reduce(total, group=group)
-        return total
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad, None
-
-
-class RowTensorParallelBlock(nn.Module):
-    """The reference block split Megatron-style over one mesh row: heads and MLP columns per rank (Q7).
-
-    Parameters keep the reference names; `shard_dims` says along which dimension each one is split.
-    """
-
-    def __init__(self, block: TransformerBlock, group: dist.ProcessGroup):
-        super().__init__()
-        n, r = dist.get_world_size(group), dist.get_rank(group)
-        check_divisible("n_heads", block.attn.n_heads, n)
-        check_divisible("d_hidden", block.mlp.up.out_features, n)
-        self.group, self.d_head = group, block.attn.d_head
-        full = {name: t.detach() for name, t in block.state_dict().items()}
-        self.shard_dims = {}
-        for name, tensor in full.items():
-            dim = _split_dim(name)
-            if dim is not None:
-                tensor = tensor.chunk(n, dim=dim)[r]
-                self.shard_dims[name] = dim
-            self.register_parameter(name.replace(".", "_"), nn.Parameter(tensor.clone()))
-
-    def param(self, name: str) -> torch.Tensor:
-        return getattr(self, name.replace(".", "_"))
-
-    def _linear(self, x: torch.Tensor, name: str) -> torch.Tensor:
-        bias = f"{name}.bias"
-        return F.linear(x, self.param(f"{name}.weight"),
-                        self.param(bias) if hasattr(self, bias.replace(".", "_")) else None)
-
-    def _layer_norm(self, x: torch.Tensor, name: str) -> torch.Tensor:
-        return F.layer_norm(x, x.shape[-1:], self.param(f"{name}.weight"), self.param(f"{name}.bias"))
-
-    def _row_parallel(self, x: torch.Tensor, name: str) -> torch.Tensor:
-        partial = F.linear(x, self.param(f"{name}.weight"))
-        return _ReduceFromGroup.apply(partial, self.group) + self.param(f"{name}.bias")
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        b, t, _ = x.shape
-        h = _CopyToGroup.apply(self._layer_norm(x, "ln1"), self.group)
-        q, k, v = (self._linear(h, f"attn.{p}").view(b, t, -1, self.d_head).transpose(1, 2) for p in "qkv")
-        y = ((q @ k.transpose(-2, -1)) / math.sqrt(self.d_head)).softmax(dim=-1) @ v
-        x = x + self._row_parallel(y.transpose(1, 2).reshape(b, t, -1), "attn.out")
-        h = _CopyToGroup.apply(self._layer_norm(x, "ln2"), self.group)
-        return x + self._row_parallel(F.gelu(self._linear(h, "mlp.up")), "mlp.down")
-
-    def full_state_dict(self) -> dict[str, torch.Tensor]:
-        """Every parameter whole under the reference names, shards gathered over the row (not counted)."""
-        state = {}
-        for name, param in self.named_parameters():
-            name = _reference_name(name)
-            if name in self.shard_dims:
-                parts = [torch.empty_like(param) for _ in range(dist.get_world_size(self.group))]
-                dist.all_gather(parts, param.detach().contiguous(), group=self.group)
-                state[name] = torch.cat(parts, dim=self.shard_dims[name]).cpu()
-            else:
-                state[name] = param.detach().cpu().clone()
-        return state
-
-
-def _split_dim(name: str) -> int | None:
-    """Megatron's split: q, k, v and mlp.up by output rows (dim 0); attn.out and mlp.down by input columns."""
-    if name.startswith(("attn.q.", "attn.k.", "attn.v.", "mlp.up.")):
-        return 0
-    if name in ("attn.out.weight", "mlp.down.weight"):
-        return 1
-    return None
-
-
-def _reference_name(attribute: str) -> str:
-    for prefix in ("attn_q_", "attn_k_", "attn_v_", "attn_out_", "mlp_up_", "mlp_down_", "ln1_", "ln2_"):
-        if attribute.startswith(prefix):
-            return prefix[:-1].replace("_", ".") + "." + attribute[len(prefix):]
-    raise ValueError(f"unexpected parameter {attribute!r}")
-
-
 def mesh_2d_worker(steps: int = 3, optimizer: str = "sgd") -> StrategyResult:
     """Strategy "mesh-2d": mlqa's tensor parallelism inside each row, data parallelism down each column (Q7)."""
     rank, world = dist.get_rank(), dist.get_world_size()
     dp, _ = mesh_shape(world)
     dp_group, tp_group = make_mesh_groups()
     block, (X, Y) = make_block_without_key_bias(), synthetic_sequences()
-    model = RowTensorParallelBlock(block, tp_group).to(rank_device())
+    model = TensorParallelBlock(block, group=tp_group).to(rank_device())
     opt = make_optimizer(model.parameters(), optimizer)
     x_local, y_local = (t.to(rank_device()) for t in shard_batch(X, Y, mesh_coordinates(rank)[0], dp))
     losses, times = [], []
@@ -202,7 +94,7 @@ def mesh_2d_worker(steps: int = 3, optimizer: str = "sgd") -> StrategyResult:
         grad_bytes=tensor_bytes(p.grad for p in model.parameters()), optimizer_state_bytes=optimizer_state_bytes(opt),
         bytes_sent_per_step={k: v / steps for k, v in counter.sent.items()},
         calls_per_step={k: v / steps for k, v in counter.calls.items()})
-    state = model.full_state_dict()
+    state = gather_full_state_dict(model, group=tp_group)  # shards gathered over the row (not counted)
     return StrategyResult("mesh-2d", world, optimizer, steps, state if rank == 0 else None, block, X, Y, losses,
                           [measured], dist.get_backend())
 

@@ -38,86 +38,89 @@ class _CopyToTensorParallel(torch.autograd.Function):
     """f: identity forward; all-reduce (sum) of the gradient backward."""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx, x, group):
+        ctx.group = group
         return x
 
     @staticmethod
     def backward(ctx, grad):
-        return _summed(grad)
+        return _summed(grad, ctx.group), None
 
 
 class _ReduceFromTensorParallel(torch.autograd.Function):
     """g: all-reduce (sum) forward; identity backward."""
 
     @staticmethod
-    def forward(ctx, x):
-        return _summed(x)
+    def forward(ctx, x, group):
+        return _summed(x, group)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad
+        return grad, None
 
 
 class _GatherFromTensorParallel(torch.autograd.Function):
     """All-gather along the last dimension forward; keep this rank's slice of the gradient backward."""
 
     @staticmethod
-    def forward(ctx, x):
-        return _gathered(x)
+    def forward(ctx, x, group):
+        ctx.group = group
+        return _gathered(x, group)
 
     @staticmethod
     def backward(ctx, grad):
-        return _local_slice(grad)
+        return _local_slice(grad, ctx.group), None
 
 
 class _SplitToTensorParallel(torch.autograd.Function):
     """Keep this rank's slice of the last dimension forward; all-gather the gradient backward."""
 
     @staticmethod
-    def forward(ctx, x):
-        return _local_slice(x)
+    def forward(ctx, x, group):
+        ctx.group = group
+        return _local_slice(x, group)
 
     @staticmethod
     def backward(ctx, grad):
-        return _gathered(grad)
+        return _gathered(grad, ctx.group), None
 
 
-def _summed(x: torch.Tensor) -> torch.Tensor:
-    """A new tensor holding the sum of x over the ranks."""
+def _summed(x: torch.Tensor, group=None) -> torch.Tensor:
+    """A new tensor holding the sum of x over the ranks of `group` (None: all ranks)."""
     total = x.detach().clone(memory_format=torch.contiguous_format)
-    comm.all_reduce(total)
+    comm.all_reduce(total, group=group)
     return total
 
 
-def _gathered(x: torch.Tensor) -> torch.Tensor:
+def _gathered(x: torch.Tensor, group=None) -> torch.Tensor:
     """Every rank's x concatenated along the last dimension, in rank order."""
-    return torch.cat(comm.all_gather_list(x.detach().contiguous()), dim=-1)
+    return torch.cat(comm.all_gather_list(x.detach().contiguous(), group=group), dim=-1)
 
 
-def _local_slice(x: torch.Tensor) -> torch.Tensor:
+def _local_slice(x: torch.Tensor, group=None) -> torch.Tensor:
     """This rank's equal share of the last dimension."""
-    width = x.shape[-1] // dist.get_world_size()
-    return x[..., dist.get_rank() * width:(dist.get_rank() + 1) * width].contiguous()
+    width, rank = x.shape[-1] // dist.get_world_size(group), dist.get_rank(group)
+    return x[..., rank * width:(rank + 1) * width].contiguous()
 
 
-def copy_to_tensor_parallel(x: torch.Tensor) -> torch.Tensor:
-    """Megatron's f: pass x on unchanged, sum its gradient over the ranks (Q7)."""
-    return _CopyToTensorParallel.apply(x)
+def copy_to_tensor_parallel(x: torch.Tensor, group=None) -> torch.Tensor:
+    """Megatron's f: pass x on unchanged, sum its gradient over the ranks of `group` (Q7)."""
+    return _CopyToTensorParallel.apply(x, group)
 
 
-def reduce_from_tensor_parallel(x: torch.Tensor) -> torch.Tensor:
-    """Megatron's g: sum x over the ranks, pass its gradient on unchanged (Q7)."""
-    return _ReduceFromTensorParallel.apply(x)
+def reduce_from_tensor_parallel(x: torch.Tensor, group=None) -> torch.Tensor:
+    """Megatron's g: sum x over the ranks of `group`, pass its gradient on unchanged (Q7)."""
+    return _ReduceFromTensorParallel.apply(x, group)
 
 
-def gather_from_tensor_parallel(x: torch.Tensor) -> torch.Tensor:
+def gather_from_tensor_parallel(x: torch.Tensor, group=None) -> torch.Tensor:
     """Concatenate every rank's slice of the last dimension; backward keeps the local slice (Q7)."""
-    return _GatherFromTensorParallel.apply(x)
+    return _GatherFromTensorParallel.apply(x, group)
 
 
-def split_to_tensor_parallel(x: torch.Tensor) -> torch.Tensor:
+def split_to_tensor_parallel(x: torch.Tensor, group=None) -> torch.Tensor:
     """Keep this rank's slice of the last dimension; backward gathers the gradient (Q7)."""
-    return _SplitToTensorParallel.apply(x)
+    return _SplitToTensorParallel.apply(x, group)
 
 
 def check_divisible(what: str, size: int, world_size: int) -> None:
@@ -131,9 +134,9 @@ class ColumnParallelLinear(nn.Module):
 
     shard_dims = {"weight": 0, "bias": 0}
 
-    def __init__(self, full: nn.Linear, gather_output: bool = False, sum_input_grad: bool = True):
+    def __init__(self, full: nn.Linear, gather_output: bool = False, sum_input_grad: bool = True, group=None):
         super().__init__()
-        world, rank = dist.get_world_size(), dist.get_rank()
+        world, rank = dist.get_world_size(group), dist.get_rank(group)
         check_divisible("out_features", full.out_features, world)
         rows = full.out_features // world
         mine = slice(rank * rows, (rank + 1) * rows)
@@ -141,10 +144,12 @@ class ColumnParallelLinear(nn.Module):
         self.bias = None if full.bias is None else nn.Parameter(full.bias.detach()[mine].clone())
         self.gather_output = gather_output
         self.sum_input_grad = sum_input_grad  # off when the caller applies f once for several layers
+        self.group = group
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = F.linear(copy_to_tensor_parallel(x) if self.sum_input_grad else x, self.weight, self.bias)
-        return gather_from_tensor_parallel(y) if self.gather_output else y
+        x = copy_to_tensor_parallel(x, self.group) if self.sum_input_grad else x
+        y = F.linear(x, self.weight, self.bias)
+        return gather_from_tensor_parallel(y, self.group) if self.gather_output else y
 
 
 class RowParallelLinear(nn.Module):
@@ -152,28 +157,29 @@ class RowParallelLinear(nn.Module):
 
     shard_dims = {"weight": 1}  # the bias is whole on every rank and added once, after the sum
 
-    def __init__(self, full: nn.Linear, input_is_parallel: bool = True):
+    def __init__(self, full: nn.Linear, input_is_parallel: bool = True, group=None):
         super().__init__()
-        world, rank = dist.get_world_size(), dist.get_rank()
+        world, rank = dist.get_world_size(group), dist.get_rank(group)
         check_divisible("in_features", full.in_features, world)
         cols = full.in_features // world
         self.weight = nn.Parameter(full.weight.detach()[:, rank * cols:(rank + 1) * cols].clone())
         self.bias = None if full.bias is None else nn.Parameter(full.bias.detach().clone())
         self.input_is_parallel = input_is_parallel
+        self.group = group
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x if self.input_is_parallel else split_to_tensor_parallel(x)
-        y = reduce_from_tensor_parallel(F.linear(x, self.weight))
+        x = x if self.input_is_parallel else split_to_tensor_parallel(x, self.group)
+        y = reduce_from_tensor_parallel(F.linear(x, self.weight), self.group)
         return y if self.bias is None else y + self.bias
 
 
 class ParallelFeedForward(nn.Module):
     """Megatron MLP: column-parallel up, GELU on the local slice, row-parallel down (Q7)."""
 
-    def __init__(self, full: FeedForward):
+    def __init__(self, full: FeedForward, group=None):
         super().__init__()
-        self.up = ColumnParallelLinear(full.up)
-        self.down = RowParallelLinear(full.down)
+        self.up = ColumnParallelLinear(full.up, group=group)
+        self.down = RowParallelLinear(full.down, group=group)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.down(F.gelu(self.up(x)))
@@ -182,16 +188,18 @@ class ParallelFeedForward(nn.Module):
 class ParallelSelfAttention(nn.Module):
     """Multi-head attention split by heads: each rank projects, attends and mixes its own heads (Q7)."""
 
-    def __init__(self, full: SelfAttention):
+    def __init__(self, full: SelfAttention, group=None):
         super().__init__()
-        check_divisible("n_heads", full.n_heads, dist.get_world_size())
-        self.d_head = full.d_head
-        self.q, self.k, self.v = (ColumnParallelLinear(p, sum_input_grad=False) for p in (full.q, full.k, full.v))
-        self.out = RowParallelLinear(full.out)
+        check_divisible("n_heads", full.n_heads, dist.get_world_size(group))
+        self.d_head, self.group = full.d_head, group
+        self.q, self.k, self.v = (ColumnParallelLinear(p, sum_input_grad=False, group=group)
+                                  for p in (full.q, full.k, full.v))
+        self.out = RowParallelLinear(full.out, group=group)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, t, _ = x.shape
-        x = copy_to_tensor_parallel(x)  # one f for q, k and v: their input gradients are summed locally first
+        # one f for q, k and v: their input gradients are summed locally first
+        x = copy_to_tensor_parallel(x, self.group)
 
         def local_heads(proj: ColumnParallelLinear) -> torch.Tensor:
             return proj(x).view(b, t, -1, self.d_head).transpose(1, 2)
@@ -203,14 +211,17 @@ class ParallelSelfAttention(nn.Module):
 
 
 class TensorParallelBlock(nn.Module):
-    """The reference TransformerBlock with attention and MLP split across ranks, LayerNorms replicated (Q7)."""
+    """The reference TransformerBlock with attention and MLP split across ranks, LayerNorms replicated (Q7).
 
-    def __init__(self, full: TransformerBlock):
+    `group` is the process group that shares one block (default: all ranks; one mesh row in a 2-D mesh).
+    """
+
+    def __init__(self, full: TransformerBlock, group=None):
         super().__init__()
         self.ln1 = _copy_module(full.ln1)
         self.ln2 = _copy_module(full.ln2)
-        self.attn = ParallelSelfAttention(full.attn)
-        self.mlp = ParallelFeedForward(full.mlp)
+        self.attn = ParallelSelfAttention(full.attn, group)
+        self.mlp = ParallelFeedForward(full.mlp, group)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x + self.attn(self.ln1(x))
@@ -223,15 +234,15 @@ def _copy_module(module: nn.Module) -> nn.Module:
     return copy
 
 
-def gather_full_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
+def gather_full_state_dict(model: nn.Module, group=None) -> dict[str, torch.Tensor]:
     """Every parameter whole, under the reference model's names: shards are all-gathered along their split (Q7)."""
     full = {}
     for module_name, module in model.named_modules():
         shard_dims = getattr(module, "shard_dims", {})
         for name, tensor in module.named_parameters(recurse=False):
             if name in shard_dims:
-                parts = [torch.empty_like(tensor) for _ in range(dist.get_world_size())]
-                dist.all_gather(parts, tensor.detach().contiguous())
+                parts = [torch.empty_like(tensor) for _ in range(dist.get_world_size(group))]
+                dist.all_gather(parts, tensor.detach().contiguous(), group=group)
                 tensor = torch.cat(parts, dim=shard_dims[name])
             key = f"{module_name}.{name}" if module_name else name
             full[key] = tensor.detach().cpu().clone()
