@@ -18,6 +18,13 @@ import ipywidgets as widgets
 
 BANKS_DIR = Path(__file__).parent / "banks"
 KINDS = ("single", "multiple", "numeric", "open")
+# Long option texts: let labels wrap and keep the radio button / checkbox from being squeezed to nothing.
+QUIZ_CSS = """<style>
+.mlqa-quiz .widget-radio-box label { display: block; white-space: normal; height: auto; line-height: 1.4;
+  margin-bottom: 0.3em; }
+.mlqa-quiz .widget-radio-box input { display: inline-block; vertical-align: baseline; margin: 0 0.4em 0 0; }
+.mlqa-quiz .widget-checkbox label { white-space: normal; height: auto; line-height: 1.4; }
+</style>"""
 
 
 @dataclass(frozen=True)
@@ -169,7 +176,8 @@ class QuestionView:
             self.input = widgets.Textarea(placeholder="Your answer (for yourself; it is not graded)",
                                           layout=widgets.Layout(width="95%"))
         label = "Show model answer" if question.kind == "open" else "Check"
-        self.button = widgets.Button(description=label, button_style="primary")
+        self.button = widgets.Button(description=label, button_style="primary",
+                                     layout=widgets.Layout(width="max-content", min_width="8em"))
         self.button.on_click(lambda _: self.check())
         self.box = widgets.VBox([self.prompt, self.input, self.button, self.feedback],
                                 layout=widgets.Layout(margin="0 0 1em 0"))
@@ -204,8 +212,9 @@ class Quiz:
     def __init__(self, bank: Bank):
         self.bank = bank
         self.views = [QuestionView(q, i + 1) for i, q in enumerate(bank.questions)]
-        title = widgets.HTML(f"<h3>Quiz for question {bank.question}</h3>")
+        title = widgets.HTML(f"{QUIZ_CSS}<h3>Quiz for question {bank.question}</h3>")
         self.widget = widgets.VBox([title] + [v.box for v in self.views])
+        self.widget.add_class("mlqa-quiz")
 
     def to_html(self) -> str:
         """The quiz as static HTML: every question with its options, answers folded away."""
