@@ -20,9 +20,15 @@ from torch.distributed.tensor.debug import CommDebugMode
 from torch.distributed.tensor.parallel import ColwiseParallel, ParallelStyle, RowwiseParallel, parallelize_module
 
 from mlqa.parallel.launch import rank_device
-from mlqa.parallel.reference import TransformerBlock, make_block_without_key_bias, make_optimizer, synthetic_sequences
+from mlqa.parallel.reference import (
+    TransformerBlock,
+    make_block_without_key_bias,
+    make_optimizer,
+    synthetic_sequences,
+    train_step,
+)
 from mlqa.parallel.strategies import RankMeasurements, StrategyResult, tensor_bytes
-from mlqa.parallel.tensor_parallel import check_divisible, train_step
+from mlqa.parallel.tensor_parallel import check_divisible
 
 
 def block_plan() -> dict[str, ParallelStyle]:

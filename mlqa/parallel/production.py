@@ -11,10 +11,10 @@ PyTorch runs its own collectives here, so bytes sent are not counted (None).
 from __future__ import annotations
 
 import copy
+from functools import partial
 
 import torch
 import torch.distributed as dist
-import torch.nn.functional as F
 from torch import nn
 from torch.distributed.device_mesh import init_device_mesh
 from torch.distributed.fsdp import fully_shard
@@ -24,7 +24,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from mlqa.parallel.data_parallel import measured_training, reference_task, shard_batch
 from mlqa.parallel.launch import rank_device
-from mlqa.parallel.reference import make_optimizer
+from mlqa.parallel.reference import make_optimizer, train_step
 from mlqa.parallel.strategies import StrategyResult, tensor_bytes
 
 
@@ -54,19 +54,13 @@ def _train(name: str, model: nn.Module, opt: torch.optim.Optimizer, steps: int, 
     reference, X, Y = reference_task(seed)
     x, y = (t.to(rank_device()) for t in shard_batch(X, Y, dist.get_rank(), dist.get_world_size()))
 
-    def step() -> float:
-        opt.zero_grad()
-        loss = F.mse_loss(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss.item()
-
     def held() -> tuple[int, int, int]:
         params = list(model.parameters())
         return (local_bytes(params), local_bytes(p.grad for p in params),
                 local_optimizer_state_bytes(state_optimizer))
 
-    return measured_training(name, steps, optimizer, reference, X, Y, step, full_state, held)
+    return measured_training(name, steps, optimizer, reference, X, Y, partial(train_step, model, opt, x, y),
+                             full_state, held)
 
 
 def ddp_worker(steps: int, optimizer: str = "sgd", seed: int = 0) -> StrategyResult:

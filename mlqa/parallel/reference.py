@@ -102,18 +102,21 @@ def make_optimizer(params, name: str = "sgd", lr: float | None = None) -> torch.
     raise ValueError(f"unknown optimizer {name!r}; use 'sgd' or 'adam'")
 
 
+def train_step(model: nn.Module, opt: torch.optim.Optimizer, X: torch.Tensor, Y: torch.Tensor) -> float:
+    """One full-batch MSE step on any model whose output is whole on every rank; returns the loss (Q7)."""
+    opt.zero_grad()
+    loss = F.mse_loss(model(X), Y)
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
 def train_single_device(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, steps: int = 3,
                         optimizer: str = "sgd", lr: float | None = None) -> tuple[nn.Module, list[float]]:
     """Train a copy of `model` with MSE on the full batch for `steps` steps; return it and the losses (Q7)."""
     model = copy.deepcopy(model)
     opt = make_optimizer(model.parameters(), optimizer, lr)
-    losses = []
-    for _ in range(steps):
-        opt.zero_grad()
-        loss = F.mse_loss(model(X), Y)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
+    losses = [train_step(model, opt, X, Y) for _ in range(steps)]
     return model, losses
 
 

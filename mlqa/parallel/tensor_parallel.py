@@ -30,6 +30,7 @@ from mlqa.parallel.reference import (
     make_block_without_key_bias,
     make_optimizer,
     synthetic_sequences,
+    train_step,
 )
 from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
 
@@ -247,15 +248,6 @@ def gather_full_state_dict(model: nn.Module, group=None) -> dict[str, torch.Tens
             key = f"{module_name}.{name}" if module_name else name
             full[key] = tensor.detach().cpu().clone()
     return full
-
-
-def train_step(model: nn.Module, opt: torch.optim.Optimizer, X: torch.Tensor, Y: torch.Tensor) -> float:
-    """One full-batch MSE step on any model whose output is whole on every rank; returns the loss (Q7)."""
-    opt.zero_grad()
-    loss = F.mse_loss(model(X), Y)
-    loss.backward()
-    opt.step()
-    return loss.item()
 
 
 def build_tensor_parallel_block(block: TransformerBlock) -> TensorParallelBlock:

@@ -17,6 +17,7 @@ all-reduce; stage 3 adds one more all-gather (1.5x).
 from __future__ import annotations
 
 import copy
+from functools import partial
 
 import torch
 import torch.distributed as dist
@@ -27,7 +28,7 @@ from torch.func import functional_call
 from mlqa.parallel import comm
 from mlqa.parallel.data_parallel import measured_training, reference_task, shard_batch
 from mlqa.parallel.launch import rank_device
-from mlqa.parallel.reference import make_optimizer
+from mlqa.parallel.reference import make_optimizer, train_step
 from mlqa.parallel.strategies import StrategyResult, optimizer_state_bytes
 
 
@@ -237,18 +238,11 @@ def train_zero(stage: int, steps: int, optimizer: str, seed: int = 0) -> Strateg
         shards = [p for p in model.parameters() if p.requires_grad]
         opt = make_optimizer(shards, optimizer)
 
-        def step() -> float:
-            opt.zero_grad()
-            loss = F.mse_loss(model(x), y)
-            loss.backward()
-            opt.step()
-            return loss.item()
-
         def held() -> tuple[int, int, int]:
             return held_bytes(shards), held_bytes(s.grad for s in shards), optimizer_state_bytes(opt)
 
-        return measured_training(f"zero{stage}", steps, optimizer, reference, X, Y, step,
-                                 lambda: full_state_dict(model), held)
+        return measured_training(f"zero{stage}", steps, optimizer, reference, X, Y,
+                                 partial(train_step, model, opt, x, y), lambda: full_state_dict(model), held)
 
     model = copy.deepcopy(reference).to(device)
     sharded = ShardedOptimizer(model, optimizer, stage)
