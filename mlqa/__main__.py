@@ -37,7 +37,7 @@ def cmd_figures(names: list[str]) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from mlqa.figures import FIGURES, load_figure_function
+    from mlqa.figures import all_figures, load_figure_function
     from mlqa.utils import save_figure
 
     try:
@@ -45,7 +45,7 @@ def cmd_figures(names: list[str]) -> int:
     except ImportError:  # pragma: no cover - tqdm is a dependency
         def tqdm(x, **_):
             return x
-    for name in tqdm(names or sorted(FIGURES), desc="figures"):
+    for name in tqdm(names or sorted(all_figures()), desc="figures"):
         fig = load_figure_function(name)()
         print(f"wrote {save_figure(fig, name)}")
         plt.close(fig)

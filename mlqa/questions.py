@@ -11,12 +11,13 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 
 @dataclass(frozen=True)
 class Question:
-    """One book question: its number, short title, part of the book, notebook slug and status."""
+    """One book question: number, title, part, notebook slug, the mlqa package holding its code, status."""
 
     number: int
     title: str
     part: str
     slug: str
+    package: str = ""
     available: bool = False
 
     @property
@@ -42,36 +43,39 @@ _P4, _P5 = "IV. Production and deployment", "V. Predictive performance and model
 START_HERE = Question(0, "Start Here", "Start here", "start-here", available=True)
 
 QUESTIONS: list[Question] = [
-    Question(1, "Embeddings, Latent Space, and Representations", _P1, "embeddings"),
-    Question(2, "Self-Supervised Learning", _P1, "self-supervised-learning"),
-    Question(3, "Few-Shot Learning", _P1, "few-shot-learning"),
-    Question(4, "The Lottery Ticket Hypothesis", _P1, "lottery-ticket-hypothesis"),
-    Question(5, "Reducing Overfitting with Data", _P1, "reducing-overfitting-with-data"),
-    Question(6, "Reducing Overfitting with Model Modifications", _P1, "reducing-overfitting-with-models"),
-    Question(7, "Multi-GPU Training Paradigms", _P1, "multi-gpu-training-paradigms", available=True),
-    Question(8, "The Success of Transformers", _P1, "success-of-transformers"),
-    Question(9, "Generative AI Models", _P1, "generative-ai-models"),
-    Question(10, "Sources of Randomness", _P1, "sources-of-randomness"),
-    Question(11, "Calculating the Number of Parameters", _P2, "number-of-parameters"),
-    Question(12, "Fully Connected and Convolutional Layers", _P2, "fully-connected-and-convolutional"),
-    Question(13, "Large Training Sets for Vision Transformers", _P2, "vision-transformers-data"),
-    Question(14, "The Distributional Hypothesis", _P3, "distributional-hypothesis"),
-    Question(15, "Data Augmentation for Text", _P3, "text-data-augmentation"),
-    Question(16, "Self-Attention", _P3, "self-attention"),
-    Question(17, "Encoder- and Decoder-Style Transformers", _P3, "encoder-and-decoder-transformers", available=True),
-    Question(18, "Using and Fine-Tuning Pretrained Transformers", _P3, "finetuning-pretrained-transformers"),
-    Question(19, "Evaluating Generative Large Language Models", _P3, "evaluating-llms"),
-    Question(20, "Stateless and Stateful Training", _P4, "stateless-and-stateful-training"),
-    Question(21, "Data-Centric AI", _P4, "data-centric-ai"),
-    Question(22, "Speeding Up Inference", _P4, "speeding-up-inference"),
-    Question(23, "Data Distribution Shifts", _P4, "data-distribution-shifts"),
-    Question(24, "Poisson and Ordinal Regression", _P5, "poisson-and-ordinal-regression"),
-    Question(25, "Confidence Intervals", _P5, "confidence-intervals"),
-    Question(26, "Confidence Intervals Versus Conformal Predictions", _P5, "conformal-predictions"),
-    Question(27, "Proper Metrics", _P5, "proper-metrics"),
-    Question(28, "The k in k-Fold Cross-Validation", _P5, "k-fold-cross-validation"),
-    Question(29, "Training and Test Set Discrepancies", _P5, "train-test-discrepancies"),
-    Question(30, "Limited Labeled Data", _P5, "limited-labeled-data", available=True),
+    Question(1, "Embeddings, Latent Space, and Representations", _P1, "embeddings", "mlqa.representation"),
+    Question(2, "Self-Supervised Learning", _P1, "self-supervised-learning", "mlqa.representation"),
+    Question(3, "Few-Shot Learning", _P1, "few-shot-learning", "mlqa.fewshot"),
+    Question(4, "The Lottery Ticket Hypothesis", _P1, "lottery-ticket-hypothesis", "mlqa.regularization"),
+    Question(5, "Reducing Overfitting with Data", _P1, "reducing-overfitting-with-data", "mlqa.regularization"),
+    Question(6, "Reducing Overfitting with Model Modifications", _P1, "reducing-overfitting-with-models",
+             "mlqa.regularization"),
+    Question(7, "Multi-GPU Training Paradigms", _P1, "multi-gpu-training-paradigms", "mlqa.parallel", available=True),
+    Question(8, "The Success of Transformers", _P1, "success-of-transformers", "mlqa.transformer"),
+    Question(9, "Generative AI Models", _P1, "generative-ai-models", "mlqa.generative"),
+    Question(10, "Sources of Randomness", _P1, "sources-of-randomness", "mlqa.randomness"),
+    Question(11, "Calculating the Number of Parameters", _P2, "number-of-parameters", "mlqa.vision"),
+    Question(12, "Fully Connected and Convolutional Layers", _P2, "fully-connected-and-convolutional", "mlqa.vision"),
+    Question(13, "Large Training Sets for Vision Transformers", _P2, "vision-transformers-data", "mlqa.vision"),
+    Question(14, "The Distributional Hypothesis", _P3, "distributional-hypothesis", "mlqa.text"),
+    Question(15, "Data Augmentation for Text", _P3, "text-data-augmentation", "mlqa.text"),
+    Question(16, "Self-Attention", _P3, "self-attention", "mlqa.transformer"),
+    Question(17, "Encoder- and Decoder-Style Transformers", _P3, "encoder-and-decoder-transformers",
+             "mlqa.transformer", available=True),
+    Question(18, "Using and Fine-Tuning Pretrained Transformers", _P3, "finetuning-pretrained-transformers",
+             "mlqa.finetuning"),
+    Question(19, "Evaluating Generative Large Language Models", _P3, "evaluating-llms", "mlqa.llm_eval"),
+    Question(20, "Stateless and Stateful Training", _P4, "stateless-and-stateful-training", "mlqa.production"),
+    Question(21, "Data-Centric AI", _P4, "data-centric-ai", "mlqa.production"),
+    Question(22, "Speeding Up Inference", _P4, "speeding-up-inference", "mlqa.production"),
+    Question(23, "Data Distribution Shifts", _P4, "data-distribution-shifts", "mlqa.production"),
+    Question(24, "Poisson and Ordinal Regression", _P5, "poisson-and-ordinal-regression", "mlqa.evaluation"),
+    Question(25, "Confidence Intervals", _P5, "confidence-intervals", "mlqa.evaluation"),
+    Question(26, "Confidence Intervals Versus Conformal Predictions", _P5, "conformal-predictions", "mlqa.evaluation"),
+    Question(27, "Proper Metrics", _P5, "proper-metrics", "mlqa.evaluation"),
+    Question(28, "The k in k-Fold Cross-Validation", _P5, "k-fold-cross-validation", "mlqa.evaluation"),
+    Question(29, "Training and Test Set Discrepancies", _P5, "train-test-discrepancies", "mlqa.evaluation"),
+    Question(30, "Limited Labeled Data", _P5, "limited-labeled-data", "mlqa.limited", available=True),
 ]
 
 

@@ -4,3 +4,6 @@ from mlqa.limited.data import Split, TechniqueResult, digits_split, split_labels
 from mlqa.limited.techniques import TECHNIQUES, get_technique
 
 __all__ = ["Split", "TechniqueResult", "digits_split", "split_labels", "TECHNIQUES", "get_technique"]
+
+# Figures drawn by this package (python -m mlqa figures): name -> "module:function".
+FIGURES: dict[str, str] = {"q30-which-technique": "mlqa.limited.guide:guide_figure"}

@@ -34,3 +34,9 @@ __all__ = [
     "scaled_dot_product_attention",
     "sinusoidal_positions",
 ]
+
+# Figures drawn by this package (python -m mlqa figures): name -> "module:function".
+FIGURES: dict[str, str] = {
+    "q17-attention-masks": "mlqa.transformer.plots:attention_masks_figure",
+    "q17-timeline": "mlqa.transformer.plots:timeline_figure",
+}

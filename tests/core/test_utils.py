@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from mlqa import get_device, save_figure, set_seed
-from mlqa.figures import FIGURES, load_figure_function
+from mlqa.figures import all_figures, load_figure_function
 
 
 def test_set_seed_makes_draws_repeat():
@@ -38,7 +38,7 @@ def test_save_figure_writes_png(tmp_path, monkeypatch):
 
 
 def test_every_registered_figure_can_be_imported():
-    for name in FIGURES:
+    for name in all_figures():
         assert callable(load_figure_function(name))
     with pytest.raises(ValueError, match="unknown figure"):
         load_figure_function("no-such-figure")

@@ -6,7 +6,7 @@ from pathlib import Path
 from mlqa.__main__ import main, render_readme
 from mlqa.questions import NOTEBOOKS_DIR, QUESTIONS, START_HERE, get_question
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_registry_has_the_30_questions_in_order():
