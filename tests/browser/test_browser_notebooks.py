@@ -21,7 +21,7 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
 from mlqa.questions import NOTEBOOKS_DIR
-from mlqa.quiz import Question, load_bank
+from mlqa.quiz import QuizQuestion, load_bank
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the Python package playwright is not installed "
                                      "(pip install playwright); browser tests skipped")
@@ -208,7 +208,7 @@ def test_start_here_runs_top_to_bottom_without_errors(page, jupyter_lab):
         assert page.locator(".jp-Notebook .widget-vbox").count() > 0, "the quiz widgets did not render"
 
 
-def answer(box, question: Question, right: bool) -> str:
+def answer(box, question: QuizQuestion, right: bool) -> str:
     """Enter a right or a wrong answer to `question` in its widgets, click the button; return the expected verdict."""
     if question.kind == "open":
         box.get_by_role("button", name="Show model answer").click()
@@ -228,7 +228,7 @@ def answer(box, question: Question, right: bool) -> str:
     return "Correct" if right else "Not quite"
 
 
-def answer_plan(questions: list[Question]) -> list[tuple[int, bool | None]]:
+def answer_plan(questions: list[QuizQuestion]) -> list[tuple[int, bool | None]]:
     """Which questions to answer and how: the first of each kind, right and wrong in turn (open: just shown)."""
     first_of_kind = {}
     for i, q in enumerate(questions):
