@@ -23,10 +23,10 @@ def cmd_check() -> int:
 
 
 def cmd_list() -> int:
-    """Print every question with its notebook or 'planned'."""
+    """Print every question with the package holding its code and its notebook (or 'planned')."""
     for q in [START_HERE, *QUESTIONS]:
         where = f"notebooks/{q.notebook}" if q.available else "planned"
-        print(f"Q{q.number:02d}  {q.title:<52} {where}")
+        print(f"Q{q.number:02d}  {q.title:<50} {q.package or 'mlqa':<20} {where}")
     return 0
 
 

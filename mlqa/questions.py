@@ -19,6 +19,7 @@ class Question:
     slug: str
     package: str = ""
     available: bool = False
+    budget_s: int = 60  # the most seconds its notebook may take under nbval on a 2-core CPU
 
     @property
     def notebook(self) -> str:
@@ -50,7 +51,8 @@ QUESTIONS: list[Question] = [
     Question(5, "Reducing Overfitting with Data", _P1, "reducing-overfitting-with-data", "mlqa.regularization"),
     Question(6, "Reducing Overfitting with Model Modifications", _P1, "reducing-overfitting-with-models",
              "mlqa.regularization"),
-    Question(7, "Multi-GPU Training Paradigms", _P1, "multi-gpu-training-paradigms", "mlqa.parallel", available=True),
+    Question(7, "Multi-GPU Training Paradigms", _P1, "multi-gpu-training-paradigms", "mlqa.parallel", available=True,
+             budget_s=120),
     Question(8, "The Success of Transformers", _P1, "success-of-transformers", "mlqa.transformer"),
     Question(9, "Generative AI Models", _P1, "generative-ai-models", "mlqa.generative"),
     Question(10, "Sources of Randomness", _P1, "sources-of-randomness", "mlqa.randomness"),
@@ -61,7 +63,7 @@ QUESTIONS: list[Question] = [
     Question(15, "Data Augmentation for Text", _P3, "text-data-augmentation", "mlqa.text"),
     Question(16, "Self-Attention", _P3, "self-attention", "mlqa.transformer"),
     Question(17, "Encoder- and Decoder-Style Transformers", _P3, "encoder-and-decoder-transformers",
-             "mlqa.transformer", available=True),
+             "mlqa.transformer", available=True, budget_s=120),
     Question(18, "Using and Fine-Tuning Pretrained Transformers", _P3, "finetuning-pretrained-transformers",
              "mlqa.finetuning"),
     Question(19, "Evaluating Generative Large Language Models", _P3, "evaluating-llms", "mlqa.llm_eval"),
@@ -75,7 +77,7 @@ QUESTIONS: list[Question] = [
     Question(27, "Proper Metrics", _P5, "proper-metrics", "mlqa.evaluation"),
     Question(28, "The k in k-Fold Cross-Validation", _P5, "k-fold-cross-validation", "mlqa.evaluation"),
     Question(29, "Training and Test Set Discrepancies", _P5, "train-test-discrepancies", "mlqa.evaluation"),
-    Question(30, "Limited Labeled Data", _P5, "limited-labeled-data", "mlqa.limited", available=True),
+    Question(30, "Limited Labeled Data", _P5, "limited-labeled-data", "mlqa.limited", available=True, budget_s=180),
 ]
 
 

@@ -47,3 +47,14 @@ def test_cli_list_and_check(capsys):
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert "FAIL" not in out and "gloo" in out
+
+
+def test_every_available_question_names_a_package_that_imports():
+    import importlib
+
+    for q in QUESTIONS:
+        assert q.package.startswith("mlqa."), f"Q{q.number} names no package"
+        if q.available:
+            package = importlib.import_module(q.package)
+            assert f"Q{q.number}" in (package.__doc__ or ""), f"{q.package}'s docstring does not name Q{q.number}"
+            assert q.budget_s > 0
