@@ -6,6 +6,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from mlqa.evaluation.cross_validation import BudgetChoice, KFoldStudy, choose_k, kfold_study
+from mlqa.evaluation.discordance import (
+    PermutationTest,
+    RemedyResult,
+    adversarial_auc,
+    adversarial_permutation_test,
+    compare_remedies,
+    drift_importance,
+)
 from mlqa.evaluation.proper_metrics import SCORING_RULES, best_report, expected_binary_score
 from mlqa.utils import use_style
 
@@ -131,3 +139,74 @@ def budget_slider():
         w.observe(redraw, names="value")
     redraw()
     return widgets.VBox([widgets.HBox([n_samples, budget]), out])
+
+
+def plot_adversarial_validation(tests: dict[str, PermutationTest], importance: dict[str, float],
+                                results: list[RemedyResult]) -> plt.Figure:
+    """Adversarial AUC against its permutation null, drift importance per feature, remedies' test accuracy (Q29)."""
+    use_style()
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.4))
+    for (name, test), color in zip(tests.items(), ("tab:blue", "tab:red")):
+        axes[0].hist(test.null_aucs, bins=10, alpha=0.4, color=color, label=f"{name}: shuffled labels")
+        axes[0].axvline(test.auc, color=color, lw=2, label=f"{name}: AUC {test.auc:.2f}, p = {test.p_value:.2f}")
+    axes[0].set(title="adversarial AUC vs permutation null", xlabel="AUC", ylabel="count")
+    axes[0].legend(fontsize=7)
+    axes[1].barh(list(importance), list(importance.values()), color="tab:red")
+    axes[1].invert_yaxis()
+    axes[1].set(title="drift importance (shifted split)", xlabel="drop in adversarial AUC when shuffled")
+    remedies = list(results[0].accuracy)
+    values = np.array([[r.accuracy[name] for name in remedies] for r in results])
+    axes[2].barh(remedies, values.mean(axis=0), xerr=values.std(axis=0), color="tab:green")
+    axes[2].invert_yaxis()
+    axes[2].set(title=f"test accuracy, mean ± std over {len(results)} seeds", xlabel="accuracy", xlim=(0.4, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def adversarial_validation_figure() -> plt.Figure:
+    """Figure q29-adversarial-validation: AUCs with permutation tests, drift importance, remedies (Q29)."""
+    from mlqa.evaluation.simulation import drifted_split
+
+    splits = {"i.i.d.": drifted_split(shifted=False, seed=0), "shifted": drifted_split(shifted=True, seed=0)}
+    tests = {name: adversarial_permutation_test(s.X_train, s.X_test) for name, s in splits.items()}
+    shifted = splits["shifted"]
+    importance = drift_importance(shifted.X_train, shifted.X_test, shifted.feature_names)
+    results = [compare_remedies(drifted_split(seed=seed), seed=seed) for seed in range(3)]
+    return plot_adversarial_validation(tests, importance, results)
+
+
+def plot_shift_effect(age_shift: float, seed: int = 0) -> plt.Figure:
+    """Adversarial AUC and each remedy's test accuracy for one size of the age shift (Q29)."""
+    from mlqa.evaluation.simulation import drifted_split
+
+    use_style()
+    split = drifted_split(age_shift=age_shift, seed=seed)
+    auc = adversarial_auc(split.X_train, split.X_test, seed=seed)
+    result = compare_remedies(split, seed=seed)
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.barh(list(result.accuracy), list(result.accuracy.values()), color="tab:green")
+    ax.invert_yaxis()
+    ax.set(xlim=(0.4, 1.0), xlabel="test accuracy",
+           title=f"age shift {age_shift:.1f}: adversarial AUC {auc:.2f}, flagged {', '.join(result.flagged) or 'none'}")
+    fig.tight_layout()
+    return fig
+
+
+def shift_slider():
+    """A slider for the size of the age shift that redraws the adversarial AUC and the remedies (Q29)."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    out = widgets.Output()
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.25, description="age shift")
+
+    def redraw(_=None):
+        with out:
+            out.clear_output(wait=True)
+            fig = plot_shift_effect(slider.value)
+            display(fig)
+            plt.close(fig)
+
+    slider.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([slider, out])

@@ -76,3 +76,47 @@ def gaussian_class_task(n_features: int = 10, separation: float = 1.0, seed: int
         raise ValueError(f"need n_features >= 1 and separation > 0, got {n_features} and {separation}")
     direction = np.random.default_rng(seed).normal(size=n_features)
     return GaussianClassTask(mean=separation / 2 * direction / np.linalg.norm(direction))
+
+
+@dataclass(frozen=True)
+class DriftSplit:
+    """A labelled training set and a test set that may come from a different distribution (Q29)."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    feature_names: tuple[str, ...]
+    drifting: tuple[str, ...]
+
+
+DRIFT_FEATURES = ("age", "income", "clicks", "noise_a", "noise_b")
+
+
+def _rows(n: int, rng: np.random.Generator, age_shift: float, clicks_track_label: bool) -> tuple[np.ndarray, ...]:
+    age = rng.normal(age_shift, 1.0, n)
+    income = rng.normal(0.0, 1.0, n)
+    logit = 2.0 * (age + 0.5 * age ** 2 + income - 0.5)
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    clicks = (2 * y - 1) * 1.0 + rng.normal(0.0, 0.7, n) if clicks_track_label else rng.normal(0.0, 0.7, n)
+    noise = rng.normal(size=(n, 2))
+    return np.column_stack([age, income, clicks, noise]), y
+
+
+def drifted_split(n_train: int = 1000, n_test: int = 500, shifted: bool = True, age_shift: float = 1.0,
+                  seed: int = 0) -> DriftSplit:
+    """Train/test rows; when `shifted`, test 'age' moves by `age_shift` and 'clicks' stops tracking the label (Q29).
+
+    The label depends on age (non-linearly) and income only. In training, 'clicks' is a shortcut that follows the
+    label; in a shifted test set it is pure noise. 'noise_a' and 'noise_b' never matter and never drift.
+    """
+    if n_train < 10 or n_test < 10:
+        raise ValueError(f"need at least 10 training and 10 test rows, got {n_train} and {n_test}")
+    rng = np.random.default_rng(seed)
+    X_train, y_train = _rows(n_train, rng, 0.0, clicks_track_label=True)
+    if shifted:
+        X_test, y_test = _rows(n_test, rng, age_shift, clicks_track_label=False)
+    else:
+        X_test, y_test = _rows(n_test, rng, 0.0, clicks_track_label=True)
+    drifting = ("age", "clicks") if shifted else ()
+    return DriftSplit(X_train, y_train, X_test, y_test, DRIFT_FEATURES, drifting)
