@@ -121,7 +121,7 @@ def task_model() -> Pipeline:
     return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
 
 
-RemedySpec = tuple[list[int], "np.ndarray | None"]  # the feature columns a remedy keeps, its row weights
+RemedySpec = tuple[list[int], np.ndarray | None]  # the feature columns a remedy keeps, its row weights
 
 
 def _remedy_specs(split: DriftSplit, flagged: tuple[str, ...], p_test: np.ndarray) -> dict[str, RemedySpec]:
