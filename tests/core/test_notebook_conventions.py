@@ -32,3 +32,5 @@ def test_notebook_follows_the_conventions(path):
         assert not any(o.output_type == "error" for o in c.outputs), f"stored error in: {c.source[:60]!r}"
     assert any(c.outputs for c in code), "outputs must be stored"
     assert sum("assert " in c.source for c in code) >= 1, "claims must be asserted in code"
+    for target in re.findall(r"\]\((q\d\d-[a-z0-9-]+\.ipynb)\)", markdown):
+        assert (NOTEBOOKS_DIR / target).exists(), f"{path.name} links {target}, which does not exist"
