@@ -301,6 +301,9 @@ def test_slider_redraws_its_figure(page, jupyter_lab, notebook: Path):
         page.mouse.down()
         page.mouse.move(track["x"] + target_fraction * track["width"], handle_y)  # one jump: one redraw
         page.mouse.up()
+        run_button = cell.get_by_role("button", name="Run Interact")
+        if run_button.count():  # interact_manual: the figure is redrawn on the button, not on the slider
+            run_button.first.click()
 
         expect(slider).not_to_have_attribute("aria-valuenow", before_value)
         deadline = time.monotonic() + REDRAW_TIMEOUT_S
