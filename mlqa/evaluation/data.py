@@ -29,3 +29,17 @@ def ordinal_labels(
     weights = np.linspace(1.0, 0.2, n_features)
     latent = X @ weights + rng.logistic(scale=0.5, size=n)
     return X.astype(np.float32), np.searchsorted(np.asarray(thresholds), latent).astype(np.int64)
+
+
+def noisy_circle(n: int = 300, label_noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two classes inside and outside a circle in 2-D, a share `label_noise` of labels flipped (Q25).
+
+    Draw a huge sample from it to know a model's true accuracy.
+    """
+    if n < 1 or not 0 <= label_noise < 0.5:
+        raise ValueError(f"need n >= 1 and 0 <= label_noise < 0.5; got {n} and {label_noise}")
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1.5, 1.5, size=(n, 2))
+    inside = (X**2).sum(axis=1) < 1.0
+    flipped = rng.random(n) < label_noise
+    return X, (inside ^ flipped).astype(np.int64)

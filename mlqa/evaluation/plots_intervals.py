@@ -73,3 +73,67 @@ def poisson_prediction_widget(seed: int = 0):
         plt.show()
 
     return interact(show, x=FloatSlider(value=-2.0, min=-3.0, max=3.0, step=0.25, description="feature x"))
+
+
+def plot_intervals(intervals: dict[str, tuple[float, float]], truth: float | None = None, title: str = "") -> Figure:
+    """Every method's interval as a horizontal bar, with the true value as a dashed line (Q25)."""
+    use_style()
+    fig, ax = plt.subplots()
+    for i, (lower, upper) in enumerate(intervals.values()):
+        ax.plot([lower, upper], [i, i], lw=5, solid_capstyle="butt", alpha=0.7)
+    if truth is not None:
+        ax.axvline(truth, color="black", ls="--", label="true accuracy (huge held-out set)")
+        ax.legend(loc="lower right")
+    ax.set_yticks(range(len(intervals)), list(intervals))
+    ax.invert_yaxis()
+    ax.set(xlabel="accuracy", title=title)
+    return fig
+
+
+def plot_coverage(records: dict[str, np.ndarray], confidence: float = 0.95) -> Figure:
+    """Coverage of each method's interval over repetitions, with the binomial ±2 standard-error band (Q25)."""
+    from mlqa.evaluation.confidence_intervals import coverage
+
+    use_style()
+    fig, ax = plt.subplots()
+    names = list(records)
+    shares = [coverage(records[name]) for name in names]
+    n = len(next(iter(records.values())))
+    band = 2 * np.sqrt(confidence * (1 - confidence) / n)
+    ax.axhspan(confidence - band, confidence + band, color="gray", alpha=0.2, label=f"±2 s.e. of {n} repetitions")
+    ax.axhline(confidence, color="black", ls="--", label=f"nominal {confidence:.0%}")
+    ax.bar(names, shares, color=["tab:red" if s < confidence - band else "tab:blue" for s in shares], alpha=0.7)
+    ax.set(ylabel="coverage of the true accuracy", ylim=(0, 1.05), title="How often each 95 % interval holds the truth")
+    ax.tick_params(axis="x", rotation=30)
+    ax.legend(loc="lower left")
+    return fig
+
+
+def coverage_figure() -> Figure:
+    """Coverage of the six interval methods over 100 simulated repetitions (Q25)."""
+    from mlqa.evaluation.confidence_intervals import interval_coverage
+
+    return plot_coverage(interval_coverage(n_repetitions=100, progress=False))
+
+
+def intervals_figure(n_test: int = 100, seed: int = 0) -> Figure:
+    """All six intervals for one model and one split, against the true accuracy (Q25)."""
+    from mlqa.evaluation.confidence_intervals import RandomFeatureClassifier, all_intervals
+    from mlqa.evaluation.data import noisy_circle
+
+    X, y = noisy_circle(200 + n_test, seed=seed)
+    X_truth, y_truth = noisy_circle(50_000, seed=10**6)
+    truth = (RandomFeatureClassifier().fit(X[:200], y[:200]).predict(X_truth) == y_truth).mean()
+    intervals = all_intervals(X[:200], y[:200], X[200:], y[200:])
+    return plot_intervals(intervals, truth, f"95 % intervals for one model: 200 training, {n_test} test samples")
+
+
+def intervals_widget(seed: int = 0):
+    """Slider over the test-set size: every method's interval for the same model (Q25)."""
+    from ipywidgets import IntSlider, interact
+
+    def show(n_test: int = 100) -> None:
+        intervals_figure(n_test, seed)
+        plt.show()
+
+    return interact(show, n_test=IntSlider(value=100, min=20, max=2000, step=20, description="test size"))
