@@ -191,3 +191,45 @@ def normal_interval_exact_coverage(true_accuracy: float, n_test: int, confidence
     lower, upper = normal_approximation_interval(k / n_test, n_test, confidence)
     covers = (lower <= true_accuracy) & (true_accuracy <= upper)
     return float(stats.binom.pmf(k, n_test, true_accuracy)[covers].sum())
+
+
+def line_fit_intervals(
+    x: np.ndarray, y: np.ndarray, x_new: np.ndarray, confidence: float = 0.95
+) -> dict[str, np.ndarray]:
+    """Least-squares line with the confidence interval of its mean and the prediction interval of a new label (Q26).
+
+    Both use the t quantile; the prediction interval adds the noise variance to the mean's variance, so it does
+    not shrink to zero as n grows.
+    """
+    _check_confidence(confidence)
+    x, y, x_new = (np.asarray(a, dtype=float).ravel() for a in (x, y, x_new))
+    if len(x) != len(y) or len(x) < 3:
+        raise ValueError(f"need x and y of one length >= 3; got {len(x)} and {len(y)}")
+    slope, intercept = np.polyfit(x, y, 1)
+    residual_variance = np.sum((y - (slope * x + intercept)) ** 2) / (len(x) - 2)
+    leverage = 1 / len(x) + (x_new - x.mean()) ** 2 / np.sum((x - x.mean()) ** 2)
+    t = stats.t.ppf(0.5 + confidence / 2, len(x) - 2)
+    mean = slope * x_new + intercept
+    mean_half, new_half = t * np.sqrt(residual_variance * leverage), t * np.sqrt(residual_variance * (1 + leverage))
+    return {"mean": mean, "ci_lower": mean - mean_half, "ci_upper": mean + mean_half,
+            "pi_lower": mean - new_half, "pi_upper": mean + new_half}
+
+
+def line_interval_coverage(n: int = 50, n_repetitions: int = 2000, noise: float = 1.0, x_new: float = 1.5,
+                           confidence: float = 0.95, seed: int = 0) -> dict[str, float]:
+    """How often the mean's confidence interval and the prediction interval hold the true mean and a new label (Q26).
+
+    Data: y = 1 + 2x + noise with x uniform in [0, 2]; each repetition refits the line on fresh data.
+    """
+    rng = np.random.default_rng(seed)
+    hits = {"CI holds the true mean": 0, "CI holds a new label": 0, "PI holds a new label": 0}
+    for _ in range(n_repetitions):
+        x = rng.uniform(0, 2, n)
+        y = 1 + 2 * x + noise * rng.normal(size=n)
+        intervals = line_fit_intervals(x, y, np.array([x_new]), confidence)
+        true_mean = 1 + 2 * x_new
+        new_label = true_mean + noise * rng.normal()
+        hits["CI holds the true mean"] += intervals["ci_lower"][0] <= true_mean <= intervals["ci_upper"][0]
+        hits["CI holds a new label"] += intervals["ci_lower"][0] <= new_label <= intervals["ci_upper"][0]
+        hits["PI holds a new label"] += intervals["pi_lower"][0] <= new_label <= intervals["pi_upper"][0]
+    return {name: float(count) / n_repetitions for name, count in hits.items()}

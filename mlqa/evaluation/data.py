@@ -43,3 +43,24 @@ def noisy_circle(n: int = 300, label_noise: float = 0.1, seed: int = 0) -> tuple
     inside = (X**2).sum(axis=1) < 1.0
     flipped = rng.random(n) < label_noise
     return X, (inside ^ flipped).astype(np.int64)
+
+
+def heteroscedastic_regression(n: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """y = 2 sin(x) + noise whose standard deviation grows from 0.1 to 1.6 as x goes from 0 to 5 (Q26)."""
+    if n < 1:
+        raise ValueError(f"need n >= 1; got {n}")
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 5, size=n)
+    return x[:, None], 2 * np.sin(x) + (0.1 + 0.3 * x) * rng.normal(size=n)
+
+
+def overlapping_classes(n: int = 1000, n_classes: int = 5, spread: float = 1.0,
+                        seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian classes with means on a circle of radius 2 in 2-D, overlapping more as `spread` grows (Q26)."""
+    if n < 1 or n_classes < 2 or spread <= 0:
+        raise ValueError(f"need n >= 1, n_classes >= 2 and spread > 0; got {n}, {n_classes}, {spread}")
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, n_classes, size=n)
+    angles = 2 * np.pi * np.arange(n_classes) / n_classes
+    means = 2 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    return means[y] + spread * rng.normal(size=(n, 2)), y

@@ -137,3 +137,75 @@ def intervals_widget(seed: int = 0):
         plt.show()
 
     return interact(show, n_test=IntSlider(value=100, min=20, max=2000, step=20, description="test size"))
+
+
+def ci_vs_pi_figure(n: int = 50, seed: int = 0) -> Figure:
+    """A fitted line with the confidence band of its mean and the wider prediction band of new labels (Q26)."""
+    from mlqa.evaluation.confidence_intervals import line_fit_intervals
+
+    use_style()
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 2, n)
+    y = 1 + 2 * x + rng.normal(size=n)
+    grid = np.linspace(0, 2, 100)
+    bands = line_fit_intervals(x, y, grid)
+    fig, ax = plt.subplots()
+    ax.scatter(x, y, s=12, color="gray", alpha=0.6, label="data")
+    ax.fill_between(grid, bands["pi_lower"], bands["pi_upper"], alpha=0.2, label="95 % prediction interval (new y)")
+    ax.fill_between(grid, bands["ci_lower"], bands["ci_upper"], alpha=0.5, label="95 % confidence interval (mean)")
+    ax.plot(grid, bands["mean"], color="black", label="fitted line")
+    ax.plot(grid, 1 + 2 * grid, color="black", ls="--", lw=1, label="true mean")
+    ax.set(xlabel="x", ylabel="y", title=f"Confidence vs prediction interval, n = {n}")
+    ax.legend(loc="upper left")
+    return fig
+
+
+def plot_conformal_bands(alpha: float = 0.1, seed: int = 0) -> Figure:
+    """Split-conformal and CQR bands on heteroscedastic data, with test points outside each band marked (Q26)."""
+    from mlqa.evaluation.conformal import (
+        conformalized_quantile_regression,
+        fit_mean_and_quantile_models,
+        split_conformal_regression,
+    )
+    from mlqa.evaluation.data import heteroscedastic_regression
+
+    use_style()
+    X, y = heteroscedastic_regression(2000, seed=seed)
+    models = fit_mean_and_quantile_models(X[:1000], y[:1000], alpha, seed)
+    grid = np.linspace(0, 5, 200)[:, None]
+    bands = {
+        "split conformal": split_conformal_regression(models["mean"], X[1000:1500], y[1000:1500], grid, alpha),
+        "CQR": conformalized_quantile_regression(models["lower"], models["upper"], X[1000:1500], y[1000:1500], grid,
+                                                 alpha),
+    }
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+    for ax, (name, (lower, upper)) in zip(axes, bands.items()):
+        x_test, y_test = X[1500:, 0], y[1500:]
+        inside = (np.interp(x_test, grid[:, 0], lower) <= y_test) & (y_test <= np.interp(x_test, grid[:, 0], upper))
+        ax.fill_between(grid[:, 0], lower, upper, alpha=0.3, label=f"{1 - alpha:.0%} band")
+        ax.scatter(x_test[inside], y_test[inside], s=6, color="gray", alpha=0.5)
+        ax.scatter(x_test[~inside], y_test[~inside], s=8, color="tab:red", label="outside")
+        ax.axvline(2.5, color="black", lw=0.8, ls=":")
+        for lo, hi, group in ((0, 2.5, "low noise"), (2.5, 5, "high noise")):
+            mask = (x_test >= lo) & (x_test < hi)
+            ax.text((lo + hi) / 2, -5.2, f"{group}: {inside[mask].mean():.0%}", ha="center")
+        ax.set(xlabel="x", title=name, ylim=(-6, 7))
+        ax.legend(loc="upper right")
+    axes[0].set_ylabel("y")
+    return fig
+
+
+def conformal_bands_figure() -> Figure:
+    """Split conformal against conformalised quantile regression at alpha = 0.1 (Q26)."""
+    return plot_conformal_bands(0.1)
+
+
+def conformal_bands_widget(seed: int = 0):
+    """Slider over alpha: both conformal bands and their coverage in each noise group (Q26)."""
+    from ipywidgets import FloatSlider, interact
+
+    def show(alpha: float = 0.1) -> None:
+        plot_conformal_bands(alpha, seed)
+        plt.show()
+
+    return interact(show, alpha=FloatSlider(value=0.1, min=0.02, max=0.5, step=0.02, description="alpha"))
