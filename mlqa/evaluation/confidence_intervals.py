@@ -104,11 +104,9 @@ def bootstrap_training_scores(
     no_information_error = 1 - predicted_share @ label_share
     relative_overfitting = (test_error - train_error) / (no_information_error - train_error)
     weight_plus = 0.632 / (1 - 0.368 * relative_overfitting)
-    return {
-        "oob": 1 - test_error,
-        ".632": 1 - (0.632 * test_error + 0.368 * train_error),
-        ".632+": 1 - (weight_plus * test_error + (1 - weight_plus) * train_error),
-    }
+    accuracies = (1 - test_error, 1 - (0.632 * test_error + 0.368 * train_error),
+                  1 - (weight_plus * test_error + (1 - weight_plus) * train_error))
+    return dict(zip(BOOTSTRAP_METHODS, accuracies))
 
 
 def bootstrap_test_set_interval(correct: np.ndarray, n_rounds: int = 200, confidence: float = 0.95,
@@ -166,6 +164,8 @@ def interval_coverage(
     model trained on that training set (seed 0), measured on one huge held-out sample of `n_truth` points.
     Returns, per method, an array (n_repetitions, 3) of lower bound, upper bound and true accuracy.
     """
+    if n_repetitions < 1 or n_test < 1:
+        raise ValueError(f"need n_repetitions >= 1 and n_test >= 1; got {n_repetitions} and {n_test}")
     X_truth, y_truth = noisy_circle(n_truth, seed=10**6)
     records: dict[str, list[tuple[float, float, float]]] = {method: [] for method in INTERVAL_METHODS}
     for repetition in tqdm(range(n_repetitions), disable=not progress, desc="repetitions"):
