@@ -3,7 +3,9 @@
 - The ZeRO paper's per-device memory (Rajbhandari et al. 2020, section 3): with Psi parameters, N devices and
   K bytes of optimizer state per parameter, mixed-precision Adam holds 2 Psi (fp16 parameters) + 2 Psi (fp16
   gradients) + K Psi (fp32 master weights, momentum and variance: K = 12). Stage 1 divides the K Psi by N,
-  stage 2 also the gradients, stage 3 also the parameters.
+  stage 2 also the gradients, stage 3 also the parameters: 4 Psi + 12 Psi/N, 2 Psi + 14 Psi/N, 16 Psi/N.
+- fp32 Adam, which mlqa measures, holds 4 Psi + 4 Psi + 8 Psi, the same 16 bytes per parameter split
+  differently: 8 Psi + 8 Psi/N, 4 Psi + 12 Psi/N, 16 Psi/N (`zero_bytes_per_rank`'s defaults).
 - Optimizer memory, SGD versus Adam (the book's quiz 7-A): plain SGD keeps no state, SGD with momentum one
   value per parameter, Adam two.
 - Data parallelism on a CPU against one process on the same CPU (the book's quiz 7-B).
@@ -21,10 +23,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from mlqa.parallel import comm
-from mlqa.parallel.data_parallel import BucketedGradientSync, shard_batch
-from mlqa.parallel.launch import launch
+from mlqa.parallel.data_parallel import BucketedGradientSync
+from mlqa.parallel.launcher import launch
 from mlqa.parallel.reference import make_mlp, make_optimizer, synthetic_regression
 from mlqa.parallel.strategies import optimizer_state_bytes, run_strategy, tensor_bytes
+from mlqa.parallel.training import shard_batch
 
 ZERO_LADDER = {"dp-naive": 0, "zero1": 1, "zero2": 2, "zero3": 3}  # strategy -> ZeRO stage (0: plain DP)
 
