@@ -135,14 +135,13 @@ def _rank_step_time(dims: tuple[int, ...], batch: int, steps: int, seed: int) ->
     return _time_steps(model, x, y, steps, sync)
 
 
-def _one_process_step_times(dims: tuple[int, ...], batch: int, steps: int, seed: int, rounds: int) -> dict:
+def _one_process_step_times(dims: tuple[int, ...], batch: int, steps: int, seed: int) -> dict[int, float]:
     """In one launched process: fastest step on the whole batch with 1 thread and with all of its threads."""
     threads = torch.get_num_threads()
-    best = {1: float("inf"), threads: float("inf")}
-    for _ in range(rounds):
-        for n in best:
-            torch.set_num_threads(n)
-            best[n] = min(best[n], _rank_step_time(dims, batch, steps, seed))
+    best = {}
+    for n in (1, threads):
+        torch.set_num_threads(n)
+        best[n] = _rank_step_time(dims, batch, steps, seed)
     return best
 
 
@@ -152,10 +151,14 @@ def cpu_data_parallel_vs_one_process(world_size: int = 2, dims: tuple[int, ...] 
     """Seconds per step on one CPU: one process with 1 thread, one process with `world_size` threads, and data
     parallelism with `world_size` single-thread ranks; same MLP, same global batch (the book's quiz 7-B) (Q7).
 
-    Every configuration runs in launched processes, `rounds` times, keeping its fastest step.
+    Every configuration runs in launched processes, in `rounds` alternating rounds (so a change of load hits all
+    three alike), keeping its fastest step.
     """
-    one = launch(_one_process_step_times, 1, dims, batch, steps, seed, rounds, threads_per_rank=world_size)[0]
-    data_parallel = min(max(launch(_rank_step_time, world_size, dims, batch, steps, seed)) for _ in range(rounds))
-    return {"cpu_cores": os.cpu_count(), "world_size": world_size, "one_thread_s": one[1],
-            "all_threads_s": one[world_size], "data_parallel_s": data_parallel,
-            "speedup_vs_one_thread": one[1] / data_parallel, "speedup_vs_all_threads": one[world_size] / data_parallel}
+    one_thread = all_threads = data_parallel = float("inf")
+    for _ in range(rounds):
+        one = launch(_one_process_step_times, 1, dims, batch, steps, seed, threads_per_rank=world_size)[0]
+        one_thread, all_threads = min(one_thread, one[1]), min(all_threads, one[world_size])
+        data_parallel = min(data_parallel, max(launch(_rank_step_time, world_size, dims, batch, steps, seed)))
+    return {"cpu_cores": os.cpu_count(), "world_size": world_size, "one_thread_s": one_thread,
+            "all_threads_s": all_threads, "data_parallel_s": data_parallel,
+            "speedup_vs_one_thread": one_thread / data_parallel, "speedup_vs_all_threads": all_threads / data_parallel}

@@ -291,3 +291,5 @@ def test_the_package_front_door_exports_launch_and_its_public_names():
     missing = [name for name in mlqa.parallel.__all__ if not hasattr(mlqa.parallel, name)]
     assert not missing, missing
     assert mlqa.parallel.launch(mlqa.parallel.sum_of_ranks, 2) == [(0, 2, 1.0), (1, 2, 1.0)]
+    with pytest.raises(AttributeError, match="no_such_name"):
+        mlqa.parallel.no_such_name  # noqa: B018 - the lookup itself is the test
