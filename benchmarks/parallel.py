@@ -21,11 +21,19 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
-from mlqa.parallel.data_parallel import BucketedGradientSync, shard_batch
+from mlqa.parallel import (
+    BucketedGradientSync,
+    choose_backend,
+    launch,
+    make_mlp,
+    rank_device,
+    shard_batch,
+    synthetic_regression,
+    synthetic_sequences,
+)
 from mlqa.parallel.dtensor_tp import build_dtensor_block
-from mlqa.parallel.launch import choose_backend, launch, rank_device
 from mlqa.parallel.production import fsdp2_model
-from mlqa.parallel.reference import make_block_without_key_bias, make_mlp, synthetic_regression, synthetic_sequences
+from mlqa.parallel.reference import make_block_without_key_bias
 from mlqa.parallel.tensor_parallel import build_tensor_parallel_block
 from mlqa.parallel.zero import shard_model
 

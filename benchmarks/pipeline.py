@@ -16,11 +16,9 @@ import statistics
 
 import torch.distributed as dist
 
-from mlqa.parallel.launch import launch
+from mlqa.parallel import launch, make_mlp, measure_attention_memory, synthetic_regression
 from mlqa.parallel.pipeline import pipeline_train
 from mlqa.parallel.pipelining_production import pipelining_train
-from mlqa.parallel.reference import make_mlp, synthetic_regression
-from mlqa.parallel.sequence_parallel import measure_attention_memory
 
 DIMS = (256, 1024, 1024, 1024, 256)
 BATCH, MICROBATCHES = 64, 4

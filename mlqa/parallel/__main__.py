@@ -3,7 +3,7 @@
     python -m mlqa.parallel --strategy tensor --world-size 2 --steps 3 --optimizer adam --check
     torchrun --nproc-per-node 2 -m mlqa.parallel --strategy tensor --steps 3 --check
 
-Without torchrun the ranks are started by `mlqa.parallel.launch`; under torchrun every process is one rank
+Without torchrun the ranks are started by `mlqa.parallel.launch()`; under torchrun every process is one rank
 and rank 0 prints. With `--check` the last line is `max abs param diff vs single device: <number>`.
 """
 
@@ -15,7 +15,7 @@ import sys
 
 import torch.distributed as dist
 
-from mlqa.parallel.launch import WorkerError, init_from_env
+from mlqa.parallel.launcher import WorkerError, init_from_env
 from mlqa.parallel.strategies import (
     STRATEGIES,
     StrategyResult,

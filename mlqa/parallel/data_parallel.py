@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 
 import torch
 import torch.distributed as dist
@@ -21,23 +21,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from mlqa.parallel import comm
-from mlqa.parallel.launch import rank_device
-from mlqa.parallel.reference import make_mlp, make_optimizer, synthetic_regression
-from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
-
-
-def shard_batch(X: torch.Tensor, Y: torch.Tensor, rank: int, world_size: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Rank `rank`'s equal slice of the batch; a batch the ranks cannot split evenly is an error (Q7)."""
-    if len(X) % world_size:
-        raise ValueError(f"batch size {len(X)} is not divisible by world size {world_size}")
-    size = len(X) // world_size
-    return X[rank * size:(rank + 1) * size], Y[rank * size:(rank + 1) * size]
-
-
-def reference_task(seed: int = 0) -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
-    """The MLP and regression batch that the data-parallel and ZeRO strategies train (Q7)."""
-    X, Y = synthetic_regression(n_samples=32, seed=seed)
-    return make_mlp(seed=seed), X, Y
+from mlqa.parallel.launcher import rank_device
+from mlqa.parallel.reference import make_optimizer, reference_task
+from mlqa.parallel.strategies import StrategyResult
+from mlqa.parallel.training import held_bytes_of, shard_batch, train_and_measure
 
 
 def all_reduce_gradients(model: nn.Module, group=None) -> None:
@@ -47,6 +34,20 @@ def all_reduce_gradients(model: nn.Module, group=None) -> None:
         if p.grad is not None:
             comm.all_reduce(p.grad, group=group)
             p.grad /= world_size
+
+
+@dataclass
+class BucketTiming:
+    """When one bucket's all-reduce was launched and when it completed (time.perf_counter seconds) (Q7)."""
+
+    bucket: int
+    nbytes: int
+    launched: float
+    finished: float | None = None
+
+    def finish(self, _future) -> None:
+        """Future callback: stamp the completion time."""
+        self.finished = time.perf_counter()
 
 
 class BucketedGradientSync:
@@ -65,6 +66,8 @@ class BucketedGradientSync:
         self.bucket_of = {p: i for i, bucket in enumerate(self.buckets) for p in bucket}
         self.ready = [0] * len(self.buckets)
         self.in_flight: list[tuple[list[nn.Parameter], torch.Tensor, object]] = []
+        self.timings: list[BucketTiming] = []  # this step's buckets, in launch order
+        self.last_step_timings: list[BucketTiming] = []  # the previous step's, complete
         for p in params:
             p.register_post_accumulate_grad_hook(self._gradient_ready)
 
@@ -73,51 +76,31 @@ class BucketedGradientSync:
         self.ready[i] += 1
         if self.ready[i] == len(self.buckets[i]):
             flat = torch.cat([q.grad.reshape(-1) for q in self.buckets[i]])
-            self.in_flight.append((self.buckets[i], flat, comm.all_reduce(flat, "avg", async_op=True)))
+            work = comm.all_reduce(flat, "avg", async_op=True)
+            timing = BucketTiming(i, flat.numel() * flat.element_size(), time.perf_counter())
+            work.get_future().then(timing.finish)  # runs when the all-reduce completes, on the backend's thread
+            self.timings.append(timing)
+            self.in_flight.append((self.buckets[i], flat, work))
 
     def wait(self) -> None:
         """Wait for every bucket and make its averaged values the parameters' gradients; call after backward."""
         if len(self.in_flight) != len(self.buckets):
             raise RuntimeError(f"only {len(self.in_flight)} of {len(self.buckets)} buckets were reduced: "
                                "some parameters received no gradient")
-        for bucket, flat, work in self.in_flight:
+        for (bucket, flat, work), timing in zip(self.in_flight, self.timings):
             work.wait()
+            if timing.finished is None:  # the completion callback has not run yet: it completed by now
+                timing.finished = time.perf_counter()
             for p, g in zip(bucket, flat.split([q.numel() for q in bucket])):
                 p.grad = g.view_as(p)  # the averaged bucket becomes the gradient, no copy
         self.in_flight.clear()
         self.ready = [0] * len(self.buckets)
-
-
-def measured_training(name: str, steps: int, optimizer: str, reference: nn.Module, X: torch.Tensor,
-                      Y: torch.Tensor, step: Callable[[], float], full_state: Callable[[], dict],
-                      holdings: Callable[[], tuple[int, int, int]]) -> StrategyResult:
-    """Run `step` (returns this rank's loss) `steps` times, measuring time, bytes sent and memory (Q7).
-
-    `holdings()` gives the bytes of parameters, gradients and optimizer state this rank holds after a step;
-    `full_state()` the full trained state dict (called on every rank, kept on rank 0).
-    """
-    rank, world_size = dist.get_rank(), dist.get_world_size()
-    losses, times = [], []
-    with comm.CommCounter() as counter:
-        for _ in range(steps):
-            start = time.perf_counter()
-            losses.append(step())
-            times.append(time.perf_counter() - start)
-    param_bytes, grad_bytes, state_bytes = holdings()
-    sent = {kind: b / steps for kind, b in counter.sent.items()}
-    mean_losses = torch.tensor(losses)
-    dist.all_reduce(mean_losses)  # bookkeeping only, not counted
-    state = {k: v.detach().cpu() for k, v in full_state().items()}
-    measurements = RankMeasurements(rank, step_time_s=sum(times) / steps, param_bytes=param_bytes,
-                                    grad_bytes=grad_bytes, optimizer_state_bytes=state_bytes,
-                                    bytes_sent_per_step=sent)
-    return StrategyResult(name, world_size, optimizer, steps, state if rank == 0 else None, reference, X, Y,
-                          (mean_losses / world_size).tolist(), [measurements], dist.get_backend())
+        self.last_step_timings, self.timings = self.timings, []
 
 
 def train_data_parallel(name: str, steps: int, optimizer: str, bucketed: bool, seed: int = 0) -> StrategyResult:
     """Data-parallel training of the reference MLP on this rank, naive or bucketed (Q7)."""
-    reference, X, Y = reference_task(seed)
+    task = reference, X, Y = reference_task(seed)
     device = rank_device()
     model = copy.deepcopy(reference).to(device)
     x, y = (t.to(device) for t in shard_batch(X, Y, dist.get_rank(), dist.get_world_size()))
@@ -132,11 +115,7 @@ def train_data_parallel(name: str, steps: int, optimizer: str, bucketed: bool, s
         opt.step()
         return loss.item()
 
-    def holdings() -> tuple[int, int, int]:
-        return (tensor_bytes(model.parameters()), tensor_bytes(p.grad for p in model.parameters()),
-                optimizer_state_bytes(opt))
-
-    return measured_training(name, steps, optimizer, reference, X, Y, step, model.state_dict, holdings)
+    return train_and_measure(name, steps, optimizer, task, step, model.state_dict, lambda: held_bytes_of(model, opt))
 
 
 def dp_naive_worker(steps: int, optimizer: str = "sgd") -> StrategyResult:

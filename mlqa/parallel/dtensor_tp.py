@@ -8,7 +8,6 @@ row-wise), and the plan's input/output layouts insert the all-reduces that mlqa 
 from __future__ import annotations
 
 import copy
-import time
 import warnings
 
 import torch
@@ -19,7 +18,7 @@ from torch.distributed.tensor import DTensor
 from torch.distributed.tensor.debug import CommDebugMode
 from torch.distributed.tensor.parallel import ColwiseParallel, ParallelStyle, RowwiseParallel, parallelize_module
 
-from mlqa.parallel.launch import rank_device
+from mlqa.parallel.launcher import rank_device
 from mlqa.parallel.reference import (
     TransformerBlock,
     make_block_without_key_bias,
@@ -27,8 +26,9 @@ from mlqa.parallel.reference import (
     synthetic_sequences,
     train_step,
 )
-from mlqa.parallel.strategies import RankMeasurements, StrategyResult, tensor_bytes
+from mlqa.parallel.strategies import StrategyResult
 from mlqa.parallel.tensor_parallel import check_divisible
+from mlqa.parallel.training import held_bytes_of, train_and_measure
 
 
 def block_plan() -> dict[str, ParallelStyle]:
@@ -53,33 +53,31 @@ def full_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
             for name, p in model.named_parameters()}
 
 
-def local_tensor_bytes(tensors) -> int:
-    """Bytes this rank holds of an iterable of tensors or DTensors (Q7)."""
-    return tensor_bytes(t.to_local() if isinstance(t, DTensor) else t for t in tensors if t is not None)
-
-
 def dtensor_worker(steps: int, optimizer: str = "sgd") -> StrategyResult:
-    """Rank worker of the "dtensor" strategy: the reference block trained with DTensor tensor parallelism (Q7)."""
+    """Rank worker of the "dtensor" strategy: the reference block trained with DTensor tensor parallelism (Q7).
+
+    DTensor's collectives bypass `mlqa.parallel.comm`, so PyTorch's CommDebugMode counts them on the first step.
+    """
     block = make_block_without_key_bias()
     X, Y = synthetic_sequences()
     model = build_dtensor_block(block)
     opt = make_optimizer(model.parameters(), optimizer)
     Xd, Yd = X.to(rank_device()), Y.to(rank_device())
-    with CommDebugMode() as debug, warnings.catch_warnings():  # count DTensor's collectives on the first step
-        warnings.filterwarnings("ignore", message="Full backward hook is firing")  # CommDebugMode's module hooks
-        losses = [train_step(model, opt, Xd, Yd)]
-    start = time.perf_counter()
-    losses += [train_step(model, opt, Xd, Yd) for _ in range(steps - 1)]
-    elapsed = time.perf_counter() - start
-    measurements = RankMeasurements(
-        rank=dist.get_rank(), step_time_s=elapsed / (steps - 1) if steps > 1 else None,
-        param_bytes=local_tensor_bytes(model.parameters()),
-        grad_bytes=local_tensor_bytes(p.grad for p in model.parameters()),
-        optimizer_state_bytes=local_tensor_bytes(v for s in opt.state.values() for v in s.values() if v.dim() > 0),
-        calls_per_step={_short_name(op): n for op, n in debug.get_comm_counts().items()})
-    state = full_state_dict(model)
-    return StrategyResult("dtensor", dist.get_world_size(), optimizer, steps, state if dist.get_rank() == 0 else None,
-                          block, X, Y, losses, [measurements], dist.get_backend())
+    debug, steps_done = CommDebugMode(), 0
+
+    def step() -> float:
+        nonlocal steps_done
+        steps_done += 1
+        if steps_done > 1:
+            return train_step(model, opt, Xd, Yd)
+        with debug, warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Full backward hook is firing")  # CommDebugMode's module hooks
+            return train_step(model, opt, Xd, Yd)
+
+    result = train_and_measure("dtensor", steps, optimizer, (block, X, Y), step, lambda: full_state_dict(model),
+                               lambda: held_bytes_of(model, opt), average_loss=False)
+    result.per_rank[0].calls_per_step = {_short_name(op): n for op, n in debug.get_comm_counts().items()}
+    return result
 
 
 def plan_placements_worker() -> dict[str, tuple[str, tuple[int, ...], tuple[int, ...]]]:

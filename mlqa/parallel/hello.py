@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.distributed as dist
 
-from mlqa.parallel.launch import rank_device
+from mlqa.parallel.launcher import rank_device
 
 
 def sum_of_ranks() -> tuple[int, int, float]:

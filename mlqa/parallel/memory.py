@@ -3,7 +3,9 @@
 - The ZeRO paper's per-device memory (Rajbhandari et al. 2020, section 3): with Psi parameters, N devices and
   K bytes of optimizer state per parameter, mixed-precision Adam holds 2 Psi (fp16 parameters) + 2 Psi (fp16
   gradients) + K Psi (fp32 master weights, momentum and variance: K = 12). Stage 1 divides the K Psi by N,
-  stage 2 also the gradients, stage 3 also the parameters.
+  stage 2 also the gradients, stage 3 also the parameters: 4 Psi + 12 Psi/N, 2 Psi + 14 Psi/N, 16 Psi/N.
+- fp32 Adam, which mlqa measures, holds 4 Psi + 4 Psi + 8 Psi, the same 16 bytes per parameter split
+  differently: 8 Psi + 8 Psi/N, 4 Psi + 12 Psi/N, 16 Psi/N (`zero_bytes_per_rank`'s defaults).
 - Optimizer memory, SGD versus Adam (the book's quiz 7-A): plain SGD keeps no state, SGD with momentum one
   value per parameter, Adam two.
 - Data parallelism on a CPU against one process on the same CPU (the book's quiz 7-B).
@@ -21,10 +23,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from mlqa.parallel import comm
-from mlqa.parallel.data_parallel import BucketedGradientSync, shard_batch
-from mlqa.parallel.launch import launch
+from mlqa.parallel.data_parallel import BucketedGradientSync
+from mlqa.parallel.launcher import launch
 from mlqa.parallel.reference import make_mlp, make_optimizer, synthetic_regression
 from mlqa.parallel.strategies import optimizer_state_bytes, run_strategy, tensor_bytes
+from mlqa.parallel.training import shard_batch
 
 ZERO_LADDER = {"dp-naive": 0, "zero1": 1, "zero2": 2, "zero3": 3}  # strategy -> ZeRO stage (0: plain DP)
 
@@ -132,14 +135,13 @@ def _rank_step_time(dims: tuple[int, ...], batch: int, steps: int, seed: int) ->
     return _time_steps(model, x, y, steps, sync)
 
 
-def _one_process_step_times(dims: tuple[int, ...], batch: int, steps: int, seed: int, rounds: int) -> dict:
+def _one_process_step_times(dims: tuple[int, ...], batch: int, steps: int, seed: int) -> dict[int, float]:
     """In one launched process: fastest step on the whole batch with 1 thread and with all of its threads."""
     threads = torch.get_num_threads()
-    best = {1: float("inf"), threads: float("inf")}
-    for _ in range(rounds):
-        for n in best:
-            torch.set_num_threads(n)
-            best[n] = min(best[n], _rank_step_time(dims, batch, steps, seed))
+    best = {}
+    for n in (1, threads):
+        torch.set_num_threads(n)
+        best[n] = _rank_step_time(dims, batch, steps, seed)
     return best
 
 
@@ -149,10 +151,14 @@ def cpu_data_parallel_vs_one_process(world_size: int = 2, dims: tuple[int, ...] 
     """Seconds per step on one CPU: one process with 1 thread, one process with `world_size` threads, and data
     parallelism with `world_size` single-thread ranks; same MLP, same global batch (the book's quiz 7-B) (Q7).
 
-    Every configuration runs in launched processes, `rounds` times, keeping its fastest step.
+    Every configuration runs in launched processes, in `rounds` alternating rounds (so a change of load hits all
+    three alike), keeping its fastest step.
     """
-    one = launch(_one_process_step_times, 1, dims, batch, steps, seed, rounds, threads_per_rank=world_size)[0]
-    data_parallel = min(max(launch(_rank_step_time, world_size, dims, batch, steps, seed)) for _ in range(rounds))
-    return {"cpu_cores": os.cpu_count(), "world_size": world_size, "one_thread_s": one[1],
-            "all_threads_s": one[world_size], "data_parallel_s": data_parallel,
-            "speedup_vs_one_thread": one[1] / data_parallel, "speedup_vs_all_threads": one[world_size] / data_parallel}
+    one_thread = all_threads = data_parallel = float("inf")
+    for _ in range(rounds):
+        one = launch(_one_process_step_times, 1, dims, batch, steps, seed, threads_per_rank=world_size)[0]
+        one_thread, all_threads = min(one_thread, one[1]), min(all_threads, one[world_size])
+        data_parallel = min(data_parallel, max(launch(_rank_step_time, world_size, dims, batch, steps, seed)))
+    return {"cpu_cores": os.cpu_count(), "world_size": world_size, "one_thread_s": one_thread,
+            "all_threads_s": all_threads, "data_parallel_s": data_parallel,
+            "speedup_vs_one_thread": one_thread / data_parallel, "speedup_vs_all_threads": all_threads / data_parallel}

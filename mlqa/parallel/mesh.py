@@ -14,8 +14,8 @@ DTensor tensor parallelism on the mesh's "tp" axis and FSDP2 `fully_shard` on it
 from __future__ import annotations
 
 import logging
-import time
 from contextlib import contextmanager
+from functools import partial
 
 import torch
 import torch.distributed as dist
@@ -23,17 +23,13 @@ import torch.nn.functional as F
 from torch.distributed.device_mesh import init_device_mesh
 from torch.distributed.fsdp import fully_shard
 
-from mlqa.parallel import comm
-from mlqa.parallel.data_parallel import all_reduce_gradients, shard_batch
-from mlqa.parallel.dtensor_tp import build_dtensor_block, full_state_dict, local_tensor_bytes
-from mlqa.parallel.launch import rank_device
-from mlqa.parallel.reference import (
-    make_block_without_key_bias,
-    make_optimizer,
-    synthetic_sequences,
-)
-from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
+from mlqa.parallel.data_parallel import all_reduce_gradients
+from mlqa.parallel.dtensor_tp import build_dtensor_block, full_state_dict
+from mlqa.parallel.launcher import rank_device
+from mlqa.parallel.reference import make_block_without_key_bias, make_optimizer, synthetic_sequences, train_step
+from mlqa.parallel.strategies import StrategyResult
 from mlqa.parallel.tensor_parallel import TensorParallelBlock, gather_full_state_dict
+from mlqa.parallel.training import held_bytes_of, shard_batch, train_and_measure
 
 TENSOR_PARALLEL_SIZE = 2
 
@@ -69,34 +65,24 @@ def make_mesh_groups(tensor_parallel: int = TENSOR_PARALLEL_SIZE) -> tuple[dist.
 
 def mesh_2d_worker(steps: int = 3, optimizer: str = "sgd") -> StrategyResult:
     """Strategy "mesh-2d": mlqa's tensor parallelism inside each row, data parallelism down each column (Q7)."""
-    rank, world = dist.get_rank(), dist.get_world_size()
-    dp, _ = mesh_shape(world)
+    dp, _ = mesh_shape(dist.get_world_size())
     dp_group, tp_group = make_mesh_groups()
     block, (X, Y) = make_block_without_key_bias(), synthetic_sequences()
     model = TensorParallelBlock(block, group=tp_group).to(rank_device())
     opt = make_optimizer(model.parameters(), optimizer)
-    x_local, y_local = (t.to(rank_device()) for t in shard_batch(X, Y, mesh_coordinates(rank)[0], dp))
-    losses, times = [], []
-    with comm.CommCounter() as counter:
-        for _ in range(steps):
-            start = time.perf_counter()
-            opt.zero_grad()
-            loss = F.mse_loss(model(x_local), y_local)
-            loss.backward()
-            all_reduce_gradients(model, group=dp_group)  # average over the replicas in this column
-            opt.step()
-            times.append(time.perf_counter() - start)
-            total = loss.detach().clone()
-            dist.all_reduce(total, group=dp_group)  # for the log only
-            losses.append(total.item() / dp)
-    measured = RankMeasurements(
-        rank=rank, step_time_s=sum(times) / steps, param_bytes=tensor_bytes(model.parameters()),
-        grad_bytes=tensor_bytes(p.grad for p in model.parameters()), optimizer_state_bytes=optimizer_state_bytes(opt),
-        bytes_sent_per_step={k: v / steps for k, v in counter.sent.items()},
-        calls_per_step={k: v / steps for k, v in counter.calls.items()})
-    state = gather_full_state_dict(model, group=tp_group)  # shards gathered over the row (not counted)
-    return StrategyResult("mesh-2d", world, optimizer, steps, state if rank == 0 else None, block, X, Y, losses,
-                          [measured], dist.get_backend())
+    x, y = (t.to(rank_device()) for t in shard_batch(X, Y, mesh_coordinates(dist.get_rank())[0], dp))
+
+    def step() -> float:
+        opt.zero_grad()
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        all_reduce_gradients(model, group=dp_group)  # average over the replicas in this column
+        opt.step()
+        return loss.item()
+
+    return train_and_measure("mesh-2d", steps, optimizer, (block, X, Y), step,
+                             lambda: gather_full_state_dict(model, group=tp_group),  # over the row, not counted
+                             lambda: held_bytes_of(model, opt), group=dp_group)
 
 
 @contextmanager
@@ -112,30 +98,16 @@ def _quiet(logger_name: str):
 
 def mesh_fsdp_tp_worker(steps: int = 3, optimizer: str = "sgd") -> StrategyResult:
     """Strategy "mesh-2d-fsdp-tp": DTensor tensor parallelism on "tp", FSDP2 on "dp", one DeviceMesh (Q7)."""
-    rank, world = dist.get_rank(), dist.get_world_size()
-    dp, tp = mesh_shape(world)
+    dp, tp = mesh_shape(dist.get_world_size())
     mesh = init_device_mesh(rank_device().type, (dp, tp), mesh_dim_names=("dp", "tp"))
     block, (X, Y) = make_block_without_key_bias(), synthetic_sequences()
     model = fully_shard(build_dtensor_block(block, mesh["tp"]), mesh=mesh["dp"])
     opt = make_optimizer(model.parameters(), optimizer)
-    x_local, y_local = (t.to(rank_device()) for t in shard_batch(X, Y, mesh_coordinates(rank)[0], dp))
-    losses, times = [], []
-    for _ in range(steps):
-        start = time.perf_counter()
-        opt.zero_grad()
-        loss = F.mse_loss(model(x_local), y_local)
-        loss.backward()
-        opt.step()
-        times.append(time.perf_counter() - start)
-        total = loss.detach().clone()
-        dist.all_reduce(total, group=mesh.get_group("dp"))  # for the log only: mean of the replicas' losses
-        losses.append(total.item() / dp)
-    measured = RankMeasurements(
-        rank=rank, step_time_s=sum(times) / steps, param_bytes=local_tensor_bytes(model.parameters()),
-        grad_bytes=local_tensor_bytes(p.grad for p in model.parameters()),
-        optimizer_state_bytes=local_tensor_bytes(v for s in opt.state.values() for v in s.values()
-                                                 if torch.is_tensor(v) and v.dim() > 0))
-    with _quiet("torch.distributed.tensor._redistribute"):  # it warns that gathering a 2-D shard takes 2 steps
-        state = full_state_dict(model)
-    return StrategyResult("mesh-2d-fsdp-tp", world, optimizer, steps, state if rank == 0 else None, block, X, Y,
-                          losses, [measured], dist.get_backend())
+    x, y = (t.to(rank_device()) for t in shard_batch(X, Y, mesh_coordinates(dist.get_rank())[0], dp))
+
+    def full_state() -> dict[str, torch.Tensor]:
+        with _quiet("torch.distributed.tensor._redistribute"):  # it warns that gathering a 2-D shard takes 2 steps
+            return full_state_dict(model)
+
+    return train_and_measure("mesh-2d-fsdp-tp", steps, optimizer, (block, X, Y), partial(train_step, model, opt, x, y),
+                             full_state, lambda: held_bytes_of(model, opt), group=mesh.get_group("dp"))

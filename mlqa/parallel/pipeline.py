@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mlqa.parallel import comm
-from mlqa.parallel.launch import launch, rank_device
+from mlqa.parallel.launcher import launch, rank_device
 from mlqa.parallel.reference import make_mlp, make_optimizer, synthetic_regression
 from mlqa.parallel.schedule import (
     ScheduleRecorder,

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.distributed.pipelining import PipelineStage, Schedule1F1B, ScheduleGPipe
 
-from mlqa.parallel.launch import rank_device
+from mlqa.parallel.launcher import rank_device
 from mlqa.parallel.pipeline import split_microbatches, stage_slices
 from mlqa.parallel.reference import make_mlp, make_optimizer, synthetic_regression
 from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes

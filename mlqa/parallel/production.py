@@ -22,21 +22,10 @@ from torch.distributed.optim import ZeroRedundancyOptimizer
 from torch.distributed.tensor import DTensor
 from torch.nn.parallel import DistributedDataParallel
 
-from mlqa.parallel.data_parallel import measured_training, reference_task, shard_batch
-from mlqa.parallel.launch import rank_device
-from mlqa.parallel.reference import make_optimizer, train_step
-from mlqa.parallel.strategies import StrategyResult, tensor_bytes
-
-
-def local_bytes(tensors) -> int:
-    """Bytes this rank stores for `tensors`: a DTensor counts only its local shard (Q7)."""
-    return tensor_bytes(t.to_local() if isinstance(t, DTensor) else t for t in tensors if t is not None)
-
-
-def local_optimizer_state_bytes(opt: torch.optim.Optimizer) -> int:
-    """Bytes of an optimizer's per-parameter state tensors held on this rank (Q7)."""
-    return local_bytes(v for state in opt.state.values() for v in state.values()
-                       if torch.is_tensor(v) and v.dim() > 0)
+from mlqa.parallel.launcher import rank_device
+from mlqa.parallel.reference import make_optimizer, reference_task, train_step
+from mlqa.parallel.strategies import StrategyResult
+from mlqa.parallel.training import held_bytes_of, shard_batch, train_and_measure
 
 
 def fsdp2_model(model: nn.Module, world_size: int) -> nn.Module:
@@ -51,16 +40,11 @@ def fsdp2_model(model: nn.Module, world_size: int) -> nn.Module:
 
 def _train(name: str, model: nn.Module, opt: torch.optim.Optimizer, steps: int, optimizer: str,
            state_optimizer: torch.optim.Optimizer, full_state, seed: int) -> StrategyResult:
-    reference, X, Y = reference_task(seed)
+    """Train a wrapped model on this rank's shard of the reference batch; `state_optimizer` holds the state."""
+    task = _, X, Y = reference_task(seed)
     x, y = (t.to(rank_device()) for t in shard_batch(X, Y, dist.get_rank(), dist.get_world_size()))
-
-    def held() -> tuple[int, int, int]:
-        params = list(model.parameters())
-        return (local_bytes(params), local_bytes(p.grad for p in params),
-                local_optimizer_state_bytes(state_optimizer))
-
-    return measured_training(name, steps, optimizer, reference, X, Y, partial(train_step, model, opt, x, y),
-                             full_state, held)
+    return train_and_measure(name, steps, optimizer, task, partial(train_step, model, opt, x, y), full_state,
+                             lambda: held_bytes_of(model, state_optimizer))
 
 
 def ddp_worker(steps: int, optimizer: str = "sgd", seed: int = 0) -> StrategyResult:

@@ -93,6 +93,12 @@ def synthetic_sequences(batch: int = 8, seq_len: int = 8, d_model: int = 16,
     return X, torch.tanh(X.cumsum(dim=1) / math.sqrt(seq_len))
 
 
+def reference_task(seed: int = 0) -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
+    """The MLP and regression batch that data parallelism, ZeRO and their production counterparts train (Q7)."""
+    X, Y = synthetic_regression(n_samples=32, seed=seed)
+    return make_mlp(seed=seed), X, Y
+
+
 def make_optimizer(params, name: str = "sgd", lr: float | None = None) -> torch.optim.Optimizer:
     """SGD (lr 0.1) or Adam (lr 0.01) by name; an unknown name is an error (Q7)."""
     if name == "sgd":

@@ -6,11 +6,13 @@ A pipeline stage runs a fixed list of operations, `("F", j)` (forward of microba
 - "model": naive model parallelism, the whole batch as one microbatch, forward then backward;
 - "gpipe": all m forwards, then all m backwards (Huang et al. 2019);
 - "1f1b": p - s - 1 warm-up forwards on stage s, then one forward and one backward in turn, then the
-  remaining backwards (PipeDream-Flush, Narayanan et al. 2021).
+  remaining backwards (the 1F1B schedule of PipeDream, Narayanan et al. 2019, in its synchronous form with a
+  flush after every batch: PipeDream-Flush, Narayanan et al. 2021).
 
 Real runs record `Span`s with a `ScheduleRecorder`; `simulate` replays the same operation lists on a logical
 clock, so large stage and microbatch counts can be drawn without running anything. Both give the idle
-fraction, which for GPipe and 1F1B equals the bubble fraction (p - 1) / (m + p - 1).
+fraction, which for GPipe and 1F1B equals the bubble fraction (p - 1) / (m + p - 1): the idle share of the
+step. Megatron-LM's (p - 1) / m is the same idle time divided by the ideal compute time instead.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Span:
 
 
 def bubble_fraction(n_stages: int, n_microbatches: int) -> float:
-    """The idle share of a GPipe/1F1B step: (p - 1) / (m + p - 1) (Huang et al. 2019) (Q7)."""
+    """The idle share of a GPipe/1F1B step, (p - 1) / (m + p - 1), not Megatron's (p - 1) / m per compute (Q7)."""
     if n_stages < 1 or n_microbatches < 1:
         raise ValueError(f"need n_stages >= 1 and n_microbatches >= 1, got {n_stages} and {n_microbatches}")
     return (n_stages - 1) / (n_microbatches + n_stages - 1)

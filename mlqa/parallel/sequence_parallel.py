@@ -8,6 +8,10 @@ Each of N ranks holds L/N consecutive tokens (its queries, keys and values). Two
   FlashAttention): keys and values travel together, and each rank keeps a running max and sum, so it only
   ever holds an L/N x L/N block of scores.
 
+This is ring-attention sequence (context) parallelism. Megatron-LM's "sequence parallelism" (Korthikanti et al.
+2022) is a different technique with the same name: an add-on to tensor parallelism that shards only the LayerNorm
+and dropout activations by token, while attention stays split by heads.
+
 `ring_shift` is differentiable: its backward sends the gradient the other way round the ring, so autograd
 gives exact gradients for queries, keys and values on every rank.
 """
@@ -25,7 +29,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 
 from mlqa.parallel import comm
-from mlqa.parallel.launch import WorkerError, launch, rank_device
+from mlqa.parallel.launcher import WorkerError, launch, rank_device
 from mlqa.parallel.reference import make_block_without_key_bias, make_optimizer, synthetic_sequences
 from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
 

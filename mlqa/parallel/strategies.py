@@ -22,7 +22,7 @@ import torch
 import torch._dynamo  # noqa: F401 - optimizers import it lazily; once here, not in every forked rank
 from torch import nn
 
-from mlqa.parallel.launch import launch
+from mlqa.parallel.launcher import launch
 from mlqa.parallel.reference import max_param_diff, train_single_device
 
 # name -> "module:function" of the rank worker; engineers add their strategies here.

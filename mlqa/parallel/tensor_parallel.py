@@ -14,7 +14,7 @@ each is the other's conjugate. Gathering and splitting features are the other co
 from __future__ import annotations
 
 import math
-import time
+from functools import partial
 
 import torch
 import torch.distributed as dist
@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mlqa.parallel import comm
-from mlqa.parallel.launch import rank_device
+from mlqa.parallel.launcher import rank_device
 from mlqa.parallel.reference import (
     FeedForward,
     SelfAttention,
@@ -32,7 +32,8 @@ from mlqa.parallel.reference import (
     synthetic_sequences,
     train_step,
 )
-from mlqa.parallel.strategies import RankMeasurements, StrategyResult, optimizer_state_bytes, tensor_bytes
+from mlqa.parallel.strategies import StrategyResult
+from mlqa.parallel.training import held_bytes_of, train_and_measure
 
 
 class _CopyToTensorParallel(torch.autograd.Function):
@@ -255,25 +256,6 @@ def build_tensor_parallel_block(block: TransformerBlock) -> TensorParallelBlock:
     return TensorParallelBlock(block).to(rank_device())
 
 
-def train_and_measure(model: nn.Module, opt: torch.optim.Optimizer, X: torch.Tensor, Y: torch.Tensor,
-                      steps: int) -> tuple[list[float], RankMeasurements]:
-    """Train `steps` steps with `train_step`, counting bytes sent and timing each step (Q7)."""
-    losses, times = [], []
-    with comm.CommCounter() as counter:
-        for _ in range(steps):
-            start = time.perf_counter()
-            losses.append(train_step(model, opt, X, Y))
-            times.append(time.perf_counter() - start)
-    measurements = RankMeasurements(
-        rank=dist.get_rank(), step_time_s=sum(times) / steps,
-        param_bytes=tensor_bytes(model.parameters()),
-        grad_bytes=tensor_bytes(p.grad for p in model.parameters()),
-        optimizer_state_bytes=optimizer_state_bytes(opt),
-        bytes_sent_per_step={kind: sent / steps for kind, sent in counter.sent.items()},
-        calls_per_step={kind: calls / steps for kind, calls in counter.calls.items()})
-    return losses, measurements
-
-
 def tensor_parallel_worker(steps: int, optimizer: str = "sgd") -> StrategyResult:
     """Rank worker of the "tensor" strategy: train the reference block with mlqa's tensor parallelism (Q7)."""
     world = dist.get_world_size()
@@ -283,10 +265,9 @@ def tensor_parallel_worker(steps: int, optimizer: str = "sgd") -> StrategyResult
     X, Y = synthetic_sequences()
     model = build_tensor_parallel_block(block)
     opt = make_optimizer(model.parameters(), optimizer)
-    losses, measurements = train_and_measure(model, opt, X.to(rank_device()), Y.to(rank_device()), steps)
-    state = gather_full_state_dict(model)
-    return StrategyResult("tensor", world, optimizer, steps, state if dist.get_rank() == 0 else None, block, X, Y,
-                          losses, [measurements], dist.get_backend())
+    step = partial(train_step, model, opt, X.to(rank_device()), Y.to(rank_device()))
+    return train_and_measure("tensor", steps, optimizer, (block, X, Y), step, lambda: gather_full_state_dict(model),
+                             lambda: held_bytes_of(model, opt), average_loss=False)
 
 
 def draw_matrix_split(world_size: int = 2):

@@ -139,3 +139,40 @@ def attention_memory_figure():
     from mlqa.parallel.sequence_parallel import measure_attention_memory
 
     return plot_attention_memory(measure_attention_memory())
+
+
+OVERLAP_COLORS = {"forward": "#4C72B0", "backward": "#DD8452", "wait": "#E5E5E5", "all-reduce": "#55A868"}
+
+
+def plot_overlap(runs: dict[str, tuple[list[Span], float]], unit: float = 1e3, label: str = "ms"):
+    """Data-parallel steps on one time axis: per rank a compute row and a communication row (Q7).
+
+    `runs` maps a name ("naive", "bucketed") to (spans, step time) from `mlqa.parallel.overlap.measure_overlap`;
+    all-reduce boxes are numbered by bucket.
+    """
+    fig, axes = plt.subplots(len(runs), 1, figsize=(10, 1.0 + 1.6 * len(runs)), sharex=True, squeeze=False)
+    for ax, (name, (spans, step_s)) in zip(axes[:, 0], runs.items()):
+        ranks = sorted({s.rank for s in spans})
+        rows = [(r, row) for r in ranks for row in ("compute", "comm")]
+        for s in spans:
+            y = len(rows) - 1 - rows.index((s.rank, "comm" if s.kind == "all-reduce" else "compute"))
+            start, width = s.start * unit, s.duration * unit
+            ax.barh(y, width, left=start, height=0.8, color=OVERLAP_COLORS[s.kind], edgecolor="white",
+                    linewidth=0.5)
+            if s.microbatch is not None and width > 0:
+                ax.text(start + width / 2, y, str(s.microbatch), ha="center", va="center", fontsize=7,
+                        color="white")
+        ax.set_yticks(range(len(rows)), [f"rank {r} {row}" for r, row in reversed(rows)], fontsize=8)
+        ax.set_title(f"{name} data parallelism: step {step_s * unit:.0f} {label}", fontsize=10)
+    axes[-1, 0].set_xlabel(f"time since the step started ({label})")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in OVERLAP_COLORS.values()]
+    fig.legend(handles, list(OVERLAP_COLORS), loc="upper right", ncol=4, fontsize=8)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    return fig
+
+
+def overlap_figure():
+    """Figure q07-dp-overlap: naive versus bucketed data parallelism, measured on 2 ranks (Q7)."""
+    from mlqa.parallel.overlap import measure_overlap
+
+    return plot_overlap(measure_overlap())

@@ -26,10 +26,10 @@ from torch import nn
 from torch.func import functional_call
 
 from mlqa.parallel import comm
-from mlqa.parallel.data_parallel import measured_training, reference_task, shard_batch
-from mlqa.parallel.launch import rank_device
-from mlqa.parallel.reference import make_optimizer, train_step
+from mlqa.parallel.launcher import rank_device
+from mlqa.parallel.reference import make_optimizer, reference_task, train_step
 from mlqa.parallel.strategies import StrategyResult, optimizer_state_bytes
+from mlqa.parallel.training import shard_batch, train_and_measure
 
 
 def parameter_units(model: nn.Module) -> list[tuple[str, nn.Module]]:
@@ -230,7 +230,7 @@ def train_zero(stage: int, steps: int, optimizer: str, seed: int = 0) -> Strateg
     """Train the reference MLP with ZeRO stage 1, 2 or 3 on this rank (Q7)."""
     if stage not in (1, 2, 3):
         raise ValueError(f"ZeRO has stages 1, 2 and 3, got {stage}")
-    reference, X, Y = reference_task(seed)
+    task = reference, X, Y = reference_task(seed)
     device = rank_device()
     x, y = (t.to(device) for t in shard_batch(X, Y, dist.get_rank(), dist.get_world_size()))
     if stage == 3:
@@ -241,8 +241,8 @@ def train_zero(stage: int, steps: int, optimizer: str, seed: int = 0) -> Strateg
         def held() -> tuple[int, int, int]:
             return held_bytes(shards), held_bytes(s.grad for s in shards), optimizer_state_bytes(opt)
 
-        return measured_training(f"zero{stage}", steps, optimizer, reference, X, Y,
-                                 partial(train_step, model, opt, x, y), lambda: full_state_dict(model), held)
+        return train_and_measure(f"zero{stage}", steps, optimizer, task, partial(train_step, model, opt, x, y),
+                                 lambda: full_state_dict(model), held)
 
     model = copy.deepcopy(reference).to(device)
     sharded = ShardedOptimizer(model, optimizer, stage)
@@ -254,8 +254,7 @@ def train_zero(stage: int, steps: int, optimizer: str, seed: int = 0) -> Strateg
         sharded.step()
         return loss.item()
 
-    return measured_training(f"zero{stage}", steps, optimizer, reference, X, Y, step,
-                             lambda: {k: v.clone() for k, v in model.state_dict().items()}, sharded.held)
+    return train_and_measure(f"zero{stage}", steps, optimizer, task, step, model.state_dict, sharded.held)
 
 
 def zero1_worker(steps: int, optimizer: str = "sgd") -> StrategyResult:

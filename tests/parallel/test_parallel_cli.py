@@ -9,8 +9,8 @@ import sys
 import pytest
 import torch
 
+from mlqa.parallel import STRATEGIES
 from mlqa.parallel.__main__ import main
-from mlqa.parallel.strategies import STRATEGIES
 
 CHECK_LINE = re.compile(r"^max abs param diff vs single device: (\S+)$")
 

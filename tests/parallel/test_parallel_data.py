@@ -1,17 +1,27 @@
 """Q7 data parallelism: naive and bucketed equal one device (SGD, Adam; 2 and 4 ranks), bytes match the ring
-formula, bucketing overlaps backward, and quiz 7-B's CPU measurement is sane."""
+formula, bucketing overlaps backward (and the timeline shows it), and quiz 7-B: data parallelism on one CPU and threads
+in one process share the ceiling of the cores they use."""
 
 import pytest
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
-from mlqa.parallel import comm
-from mlqa.parallel.data_parallel import BucketedGradientSync, dp_bucketed_worker, dp_naive_worker, shard_batch
-from mlqa.parallel.launch import launch
-from mlqa.parallel.memory import cpu_data_parallel_vs_one_process
-from mlqa.parallel.reference import make_mlp, synthetic_regression
-from mlqa.parallel.strategies import check_against_single_device, merge_rank_results
+from mlqa.parallel import (
+    BucketedGradientSync,
+    check_against_single_device,
+    comm,
+    cpu_data_parallel_vs_one_process,
+    launch,
+    make_mlp,
+    merge_rank_results,
+    overlapped_buckets,
+    shard_batch,
+    synthetic_regression,
+    train_and_measure,
+)
+from mlqa.parallel.data_parallel import dp_bucketed_worker, dp_naive_worker
+from mlqa.parallel.overlap import overlap_worker
 
 WORKERS = {"dp-naive": dp_naive_worker, "dp-bucketed": dp_bucketed_worker}
 
@@ -62,7 +72,30 @@ def test_a_batch_the_ranks_cannot_split_is_an_error():
         shard_batch(X, Y, 0, 3)
 
 
-def test_data_parallel_on_one_cpu_cannot_beat_its_cores():
+def test_overlap_timeline_shows_buckets_launched_during_backward():
+    for bucketed in (False, True):
+        spans, step_s = launch(overlap_worker, 2, bucketed, dims=(16, 64, 64, 64, 16), batch=8,
+                               bucket_bytes=4 * (64 * 64 + 64), steps=2)[0]
+        comm_spans = [s for s in spans if s.kind == "all-reduce"]
+        assert comm_spans and all(0 <= s.start <= s.end <= step_s for s in comm_spans)
+        launched = overlapped_buckets(spans)
+        if bucketed:
+            assert all(n >= 2 for n in launched.values()), launched  # at least two buckets left during backward
+        else:
+            assert all(n == 0 for n in launched.values()), launched  # naive: communication only after backward
+
+
+def test_the_training_loop_rejects_zero_steps():
+    with pytest.raises(ValueError, match="steps must be >= 1, got 0"):
+        train_and_measure("dp-naive", 0, "sgd", (make_mlp(), torch.zeros(2, 16), torch.zeros(2, 16)),
+                          lambda: 0.0, dict, lambda: (0, 0, 0))
+
+
+def test_data_parallel_and_threads_on_one_cpu_share_the_ceiling_of_the_cores_they_use():
     times = cpu_data_parallel_vs_one_process(world_size=2, dims=(64, 256, 64), batch=64, steps=4, rounds=1)
     assert set(times) >= {"one_thread_s", "all_threads_s", "data_parallel_s"}
-    assert times["speedup_vs_one_thread"] < 1.5 * times["cpu_cores"]
+    # N single-thread ranks and N threads of one process use the same N cores: neither beats N x one thread
+    # (1.5x allowance for cache effects and noise). Which of the two wins depends on the load (FIELD-NOTES).
+    ceiling = 1.5 * times["world_size"]
+    assert times["speedup_vs_one_thread"] < ceiling, times
+    assert times["one_thread_s"] / times["all_threads_s"] < ceiling, times

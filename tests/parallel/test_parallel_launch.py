@@ -15,9 +15,8 @@ import pytest
 import torch
 import torch.distributed as dist
 
-from mlqa.parallel import comm
-from mlqa.parallel import launch as launch_module
-from mlqa.parallel.launch import WorkerError, choose_backend, init_from_env, launch
+from mlqa.parallel import WorkerError, choose_backend, comm, init_from_env, launch
+from mlqa.parallel import launcher as launch_module
 
 
 def _alive_children() -> list[int]:
@@ -126,7 +125,7 @@ def test_mismatched_sizes_are_reported_not_hung():
 
 
 def test_spawn_start_method_works_with_an_importable_function():
-    from mlqa.parallel.hello import sum_of_ranks
+    from mlqa.parallel import sum_of_ranks
 
     assert launch(sum_of_ranks, 2, start_method="spawn") == [(0, 2, 1.0), (1, 2, 1.0)]
 
@@ -162,7 +161,7 @@ def test_workers_die_when_the_launching_process_is_killed(tmp_path):
     script.write_text(textwrap.dedent(f"""
         import os, time
         from pathlib import Path
-        from mlqa.parallel.launch import launch
+        from mlqa.parallel import launch
 
         def record_pid_and_sleep():
             Path({str(tmp_path)!r}, f"worker-{{os.getpid()}}").touch()
@@ -234,8 +233,7 @@ def test_the_same_worker_runs_under_torchrun(tmp_path):
     script.write_text(textwrap.dedent("""
         import torch.distributed as dist
         from mlqa.parallel.data_parallel import dp_bucketed_worker
-        from mlqa.parallel.launch import init_from_env
-        from mlqa.parallel.strategies import check_against_single_device
+        from mlqa.parallel import check_against_single_device, init_from_env
 
         init_from_env(timeout=30)
         result = dp_bucketed_worker(2, "adam")
@@ -284,3 +282,14 @@ def test_comm_rejects_bad_input():
     with pytest.raises(ValueError, match="no ring formula for 'scatter'"):
         comm.ring_bytes("scatter", 10, 2)
     assert comm.ring_bytes("all_reduce", 100, 4) == pytest.approx(150)
+
+
+def test_the_package_front_door_exports_launch_and_its_public_names():
+    import mlqa.parallel
+
+    assert callable(mlqa.parallel.launch) and mlqa.parallel.launch is launch
+    missing = [name for name in mlqa.parallel.__all__ if not hasattr(mlqa.parallel, name)]
+    assert not missing, missing
+    assert mlqa.parallel.launch(mlqa.parallel.sum_of_ranks, 2) == [(0, 2, 1.0), (1, 2, 1.0)]
+    with pytest.raises(AttributeError, match="no_such_name"):
+        mlqa.parallel.no_such_name  # noqa: B018 - the lookup itself is the test

@@ -2,10 +2,18 @@
 
 import pytest
 
-from mlqa.parallel.compare import compare_strategies, format_table, paradigm_of
-from mlqa.parallel.launch import launch
-from mlqa.parallel.mesh import mesh_2d_worker, mesh_coordinates, mesh_fsdp_tp_worker, mesh_shape
-from mlqa.parallel.strategies import STRATEGIES, check_against_single_device, merge_rank_results
+from mlqa.parallel import (
+    STRATEGIES,
+    check_against_single_device,
+    compare_strategies,
+    format_table,
+    launch,
+    merge_rank_results,
+    mesh_coordinates,
+    mesh_shape,
+)
+from mlqa.parallel.compare import paradigm_of
+from mlqa.parallel.mesh import mesh_2d_worker, mesh_fsdp_tp_worker
 
 
 def test_mesh_layout():

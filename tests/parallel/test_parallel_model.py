@@ -2,9 +2,7 @@
 
 import pytest
 
-from mlqa.parallel.model_parallel import split_into_stages
-from mlqa.parallel.reference import make_mlp, synthetic_regression
-from mlqa.parallel.strategies import check_against_single_device, run_strategy
+from mlqa.parallel import check_against_single_device, make_mlp, run_strategy, split_into_stages, synthetic_regression
 
 
 @pytest.mark.parametrize("world_size", [2, 4])

@@ -3,12 +3,10 @@
 import pytest
 import torch
 
+from mlqa.parallel import WorkerError, check_against_single_device, launch, make_mlp, max_param_diff, merge_rank_results
 from mlqa.parallel.__main__ import main
-from mlqa.parallel.launch import WorkerError, launch
 from mlqa.parallel.pipeline import layer_groups, pipeline_worker, split_microbatches, stage_slices
 from mlqa.parallel.pipelining_production import pipelining_worker
-from mlqa.parallel.reference import make_mlp, max_param_diff
-from mlqa.parallel.strategies import check_against_single_device, merge_rank_results
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])

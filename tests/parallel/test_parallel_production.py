@@ -3,11 +3,9 @@ bucketed data parallelism, ZeRO-1 and ZeRO-3, and as one device (SGD, Adam; 2 an
 
 import pytest
 
+from mlqa.parallel import check_against_single_device, launch, max_param_diff, merge_rank_results
 from mlqa.parallel.data_parallel import dp_bucketed_worker
-from mlqa.parallel.launch import launch
 from mlqa.parallel.production import ddp_worker, fsdp2_worker, zero_optimizer_worker
-from mlqa.parallel.reference import max_param_diff
-from mlqa.parallel.strategies import check_against_single_device, merge_rank_results
 from mlqa.parallel.zero import zero1_worker, zero3_worker
 
 PAIRS = {"ddp": (ddp_worker, dp_bucketed_worker), "zero-optimizer": (zero_optimizer_worker, zero1_worker),

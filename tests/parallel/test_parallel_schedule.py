@@ -2,19 +2,9 @@
 
 import pytest
 
-from mlqa.parallel.launch import launch
+from mlqa.parallel import bubble_fraction, idle_fraction, launch, peak_in_flight, simulate
 from mlqa.parallel.pipeline import timeline_worker
-from mlqa.parallel.schedule import (
-    ScheduleRecorder,
-    SleepCompute,
-    bubble_fraction,
-    idle_fraction,
-    idle_spans,
-    in_flight_per_rank,
-    peak_in_flight,
-    simulate,
-    stage_order,
-)
+from mlqa.parallel.schedule import ScheduleRecorder, SleepCompute, idle_spans, in_flight_per_rank, stage_order
 
 # A real run on a shared 2-core CPU loses a few ms per send/recv hop to scheduling, which only ever adds idle
 # time. FIELD-NOTES measured +0.007/+0.018/+0.026 over the formula on a quiet machine; with 20/40 ms compute

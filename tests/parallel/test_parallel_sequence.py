@@ -4,18 +4,21 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mlqa.parallel.launch import launch
+from mlqa.parallel import (
+    attention_check_worker,
+    check_against_single_device,
+    context_parallel_demo,
+    launch,
+    merge_rank_results,
+)
 from mlqa.parallel.sequence_parallel import (
     PeakMemory,
-    attention_check_worker,
     attention_memory_worker,
-    context_parallel_demo,
     full_attention,
     sequence_worker,
     single_device_attention_bytes,
     split_sequence,
 )
-from mlqa.parallel.strategies import check_against_single_device, merge_rank_results
 
 TOLERANCE = 1e-5  # fp32: the ring sums the same terms in another order, so errors stay near 1e-7
 

@@ -6,17 +6,24 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 
-from mlqa.parallel import comm
+from mlqa.parallel import (
+    WorkerError,
+    check_against_single_device,
+    comm,
+    draw_matrix_split,
+    launch,
+    max_param_diff,
+    merge_rank_results,
+    run_strategy,
+    synthetic_sequences,
+)
 from mlqa.parallel.dtensor_tp import dtensor_worker
-from mlqa.parallel.launch import WorkerError, launch
-from mlqa.parallel.reference import make_block_without_key_bias, max_param_diff, synthetic_sequences
-from mlqa.parallel.strategies import check_against_single_device, merge_rank_results, run_strategy
+from mlqa.parallel.reference import make_block_without_key_bias
 from mlqa.parallel.tensor_parallel import (
     ColumnParallelLinear,
     RowParallelLinear,
     check_divisible,
     copy_to_tensor_parallel,
-    draw_matrix_split,
     reduce_from_tensor_parallel,
     tensor_parallel_worker,
 )

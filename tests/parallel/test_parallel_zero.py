@@ -7,11 +7,18 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 
-from mlqa.parallel import comm
-from mlqa.parallel.launch import launch
-from mlqa.parallel.memory import expected_bytes_sent, zero_bytes_per_rank, zero_paper_gb
-from mlqa.parallel.reference import make_block, synthetic_sequences, train_single_device
-from mlqa.parallel.strategies import check_against_single_device, merge_rank_results
+from mlqa.parallel import (
+    check_against_single_device,
+    comm,
+    launch,
+    make_block,
+    merge_rank_results,
+    synthetic_sequences,
+    zero_bytes_per_rank,
+    zero_paper_gb,
+)
+from mlqa.parallel.memory import expected_bytes_sent
+from mlqa.parallel.reference import train_single_device
 from mlqa.parallel.zero import full_state_dict, parameter_units, shard_model, zero1_worker, zero2_worker, zero3_worker
 
 WORKERS = {1: zero1_worker, 2: zero2_worker, 3: zero3_worker}

@@ -262,7 +262,7 @@ def launch(fn: Callable, world_size: int, *args: Any, backend: str | None = None
 
     `fn` must be importable (defined in a module, or a functools.partial of such a function) because
     workers may be started with spawn. Inside `fn`, use `torch.distributed` as usual and
-    `mlqa.parallel.launch.rank_device()` for the device. `timeout` bounds every collective, in seconds;
+    `mlqa.parallel.rank_device()` for the device. `timeout` bounds every collective, in seconds;
     `debug=True` makes a rank that calls a different collective from the others fail at once, naming both.
     Workers start with fork on Linux CPUs (fast), with spawn where CUDA is involved or `threads_per_rank` > 1.
     """
