@@ -20,7 +20,7 @@ from mlqa.fewshot.compare import (
     meta_training_curve,
     trained_encoders,
 )
-from mlqa.fewshot.plots import episode_figure, plot_accuracy_grid
+from mlqa.fewshot.plots import accuracy_figure, episode_figure, plot_accuracy_grid
 from mlqa.fewshot.protonet import (
     episode_accuracy,
     mlp_encoder,
@@ -35,10 +35,11 @@ __all__ = [
     "rotated_classes", "rotated_digit_classes", "split_pairs",
     "CONSTRUCTIONS", "METHODS", "accuracy_grid", "class_sets", "compare_methods", "meta_training_curve",
     "trained_encoders",
-    "episode_figure", "plot_accuracy_grid",
+    "accuracy_figure", "episode_figure", "plot_accuracy_grid",
     "episode_accuracy", "mlp_encoder", "pretrain_classifier", "prototype_logits", "sample_episodes",
     "train_prototypical",
 ]
 
 # Figures drawn by this package (python -m mlqa figures): name -> "module:function".
-FIGURES: dict[str, str] = {"q03-episode": "mlqa.fewshot.plots:episode_figure"}
+FIGURES: dict[str, str] = {"q03-episode": "mlqa.fewshot.plots:episode_figure",
+                           "q03-accuracy-vs-n-and-k": "mlqa.fewshot.plots:accuracy_figure"}

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from mlqa.fewshot.classes import base_and_novel_pairs
+from mlqa.fewshot.compare import accuracy_grid
 from mlqa.fewshot.protonet import sample_episodes
 from mlqa.utils import use_style
 
@@ -50,3 +51,8 @@ def plot_accuracy_grid(grid: dict[str, np.ndarray], ways: Sequence[int], shots: 
     np.atleast_1d(axes)[0].legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def accuracy_figure(ways: Sequence[int] = (2, 5, 10, 20), shots: Sequence[int] = (1, 2, 5, 10)) -> plt.Figure:
+    """Accuracy on novel two-digit classes against N and K, raw pixels beside a prototypical network (Q3)."""
+    return plot_accuracy_grid(accuracy_grid(ways, shots), ways, shots)

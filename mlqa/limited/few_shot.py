@@ -12,6 +12,7 @@ from typing import Sequence
 
 from mlqa.fewshot import compare_methods
 from mlqa.limited.data import TechniqueResult
+from mlqa.limited.nets import one_thread
 
 CONTROL_METHODS = ("raw pixels", "random encoder", "prototypical network")
 
@@ -19,8 +20,9 @@ CONTROL_METHODS = ("raw pixels", "random encoder", "prototypical network")
 def run(labels_per_class: int = 5, seeds: Sequence[int] = (0, 1, 2), progress: bool = False) -> TechniqueResult:
     """5-way K-shot accuracy on unseen two-digit classes: raw-pixel prototypes vs a prototypical network (Q30)."""
     shots = sorted({1, labels_per_class})
-    pairs = compare_methods("pairs", shots, seeds=seeds, progress=progress)
-    rotated = compare_methods("rotated", shots, seeds=seeds, methods=CONTROL_METHODS, progress=progress)
+    with one_thread():
+        pairs = compare_methods("pairs", shots, seeds=seeds, progress=progress)
+        rotated = compare_methods("rotated", shots, seeds=seeds, methods=CONTROL_METHODS, progress=progress)
     return TechniqueResult("few-shot", "nearest prototype, raw pixels", "prototypical network, 70 base pairs",
                            pairs["raw pixels"][labels_per_class], pairs["prototypical network"][labels_per_class],
                            list(seeds), labels_per_class, {"pairs": pairs, "rotated control": rotated})
