@@ -13,6 +13,7 @@ from mlqa.fewshot import (
     episode_accuracy,
     episode_figure,
     pair_classes,
+    plot_accuracy_grid,
     prototype_logits,
     rotated_digit_classes,
     sample_episodes,
@@ -83,3 +84,9 @@ def test_unknown_method_is_named():
 def test_episode_figure_draws_one_row_per_class():
     fig = episode_figure(n_way=3, k_shot=1, n_query=2)
     assert len(fig.axes) == 9
+
+
+def test_accuracy_grid_plot_has_one_panel_per_method():
+    grid = {"raw pixels": np.full((2, 3), 0.5), "prototypical network": np.full((2, 3), 0.9)}
+    fig = plot_accuracy_grid(grid, ways=(2, 5), shots=(1, 2, 5))
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 2
