@@ -1,4 +1,4 @@
-"""Pictures for few-shot learning: one episode with its disjoint base and novel classes, accuracy against N and K (Q3)."""
+"""Pictures for few-shot learning: one episode of novel classes, accuracy against N and K (Q3)."""
 
 from __future__ import annotations
 

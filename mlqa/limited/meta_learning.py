@@ -2,12 +2,12 @@
 
 Two views of one idea. (1) Prototypical networks are meta-learners: every training episode is a small task, and
 accuracy on tasks built from unseen two-digit classes rises with the number of episodes seen, starting from the
-untrained random encoder (`learning_to_learn_curve`, torch, from `mlqa.fewshot`). (2) Algorithm recommendation: describe each data set by meta-features (size,
-dimension, classes, feature correlation, skew and spectrum, and "landmarkers": the leave-one-out accuracy of
-1-nearest neighbour and nearest class mean on the few labels), then pick for a new data set the algorithm that
-won on the most similar known one (scikit-learn and numpy; pymfe offers hundreds of such features, ours are a
-readable dozen). Data sets: scikit-learn's bundled sets, subsets of them and generated ones; a data set is never
-compared with variants of its own source.
+untrained random encoder (`learning_to_learn_curve`, torch, from `mlqa.fewshot`). (2) Algorithm recommendation:
+describe each data set by meta-features (size, dimension, classes, feature correlation, skew and spectrum, and
+"landmarkers": the leave-one-out accuracy of 1-nearest neighbour and nearest class mean on the few labels), then
+pick for a new data set the algorithm that won on the most similar known one (scikit-learn and numpy; pymfe offers
+hundreds of such features, ours are a readable dozen). Data sets: scikit-learn's bundled sets, subsets of them and
+generated ones; a data set is never compared with variants of its own source.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 from tqdm.auto import tqdm
 
-from mlqa.limited.data import Split, TechniqueResult, split_labels
 from mlqa.fewshot import meta_training_curve
+from mlqa.limited.data import Split, TechniqueResult, split_labels
 from mlqa.limited.nets import one_thread
 
 CANDIDATES: dict[str, Callable[[], object]] = {

@@ -73,7 +73,7 @@ def untrained_encoders(left: np.ndarray, right: np.ndarray, seed: int = 0) -> nn
 
 def train_contrastive(X: np.ndarray, views: Callable[..., tuple[np.ndarray, np.ndarray]], steps: int = 300,
                       batch_size: int = 256, seed: int = 0) -> nn.ModuleList:
-    """Train both encoders with the symmetric InfoNCE loss on the views of unlabeled images, drawn anew each step (Q30)."""
+    """Train both encoders with the symmetric InfoNCE loss on views of unlabeled images drawn anew each step (Q30)."""
     rng = np.random.default_rng(seed)
     encoders = untrained_encoders(*views(X[:1]), seed=seed).train()
     optimizer = torch.optim.Adam(encoders.parameters(), lr=1e-3)
@@ -150,12 +150,13 @@ def compare_views(split: Split, seed: int = 0, shots: Sequence[int] = (1, 2, 5))
 
 
 def run(labels_per_class: int = 5, seeds: Sequence[int] = (0, 1, 2), progress: bool = False) -> TechniqueResult:
-    """Logistic regression on the labels vs contrastive pretraining on augmented pairs plus a probe, k = 1, 2, 5 (Q30)."""
+    """Logistic regression vs contrastive pretraining on augmented pairs plus a probe, k = 1, 2, 5 (Q30)."""
     shots = sorted({1, 2, labels_per_class})
     scores = [compare_views(digits_split(labels_per_class, seed), seed, shots)
               for seed in tqdm(seeds, desc="seeds", disable=not progress)]
     details = {name: [s[name] for s in scores] for name in scores[0]}
     k = labels_per_class
-    return TechniqueResult("multi-modal", "direct (logistic regression on pixels)", "contrastive augmented pairs, probe",
+    return TechniqueResult("multi-modal", "direct (logistic regression on pixels)",
+                           "contrastive augmented pairs, probe",
                            details[f"direct (logistic regression on pixels), k={k}"],
                            details[f"contrastive augmented pairs + probe, k={k}"], list(seeds), k, details)

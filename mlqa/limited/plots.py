@@ -96,7 +96,7 @@ def plot_dots(values: Mapping[str, Sequence[float]], ylabel: str, title: str = "
     """Every seed as a dot and the mean as a bar, on an axis from 0 to 1 so gaps are not exaggerated (Q30)."""
     use_style()
     fig, ax = plt.subplots(figsize=(1.3 * len(values) + 1.5, 3.2))
-    for i, (name, points) in enumerate(values.items()):
+    for i, points in enumerate(values.values()):
         ax.bar(i, np.mean(points), color=f"C{i}", alpha=0.35)
         ax.plot([i] * len(points), points, "o", color=f"C{i}")
     ax.set_xticks(range(len(values)), list(values), rotation=15, ha="right")
