@@ -1,13 +1,13 @@
 """Meta-learning: learning to learn across tasks, and meta-features that recommend an algorithm (Q30).
 
 Two views of one idea. (1) Prototypical networks are meta-learners: every training episode is a small task, and
-accuracy on tasks built from unseen classes changes with the number of episodes seen (`learning_to_learn_curve`,
-torch, reusing `few_shot`). (2) Algorithm recommendation: describe each data set by meta-features (size,
-dimension, classes, feature correlation, skew and spectrum, and "landmarkers": the leave-one-out accuracy of
-1-nearest neighbour and nearest class mean on the few labels), then pick for a new data set the algorithm that
-won on the most similar known one (scikit-learn and numpy; pymfe offers hundreds of such features, ours are a
-readable dozen). Data sets: scikit-learn's bundled sets, subsets of them and generated ones; a data set is never
-compared with variants of its own source.
+accuracy on tasks built from unseen two-digit classes rises with the number of episodes seen, starting from the
+untrained random encoder (`learning_to_learn_curve`, torch, from `mlqa.fewshot`). (2) Algorithm recommendation:
+describe each data set by meta-features (size, dimension, classes, feature correlation, skew and spectrum, and
+"landmarkers": the leave-one-out accuracy of 1-nearest neighbour and nearest class mean on the few labels), then
+pick for a new data set the algorithm that won on the most similar known one (scikit-learn and numpy; pymfe offers
+hundreds of such features, ours are a readable dozen). Data sets: scikit-learn's bundled sets, subsets of them and
+generated ones; a data set is never compared with variants of its own source.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
-import torch
 from scipy.stats import skew
 from sklearn.datasets import (
     load_breast_cancer,
@@ -36,16 +35,8 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 from tqdm.auto import tqdm
 
+from mlqa.fewshot import meta_training_curve
 from mlqa.limited.data import Split, TechniqueResult, split_labels
-from mlqa.limited.few_shot import (
-    BASE_CLASSES,
-    NOVEL_CLASSES,
-    digit_images_by_class,
-    episode_accuracy,
-    mlp_encoder,
-    rotated_classes,
-    train_prototypical,
-)
 from mlqa.limited.nets import one_thread
 
 CANDIDATES: dict[str, Callable[[], object]] = {
@@ -58,19 +49,14 @@ CANDIDATES: dict[str, Callable[[], object]] = {
 }
 
 
-def learning_to_learn_curve(checkpoints: Sequence[int] = (0, 100, 300, 800), k_shot: int = 5,
-                            seed: int = 0) -> dict[int, float]:
-    """5-way accuracy on unseen digit classes after each number of meta-training episodes (Q30)."""
-    base, novel = rotated_classes(digit_images_by_class(BASE_CLASSES)), digit_images_by_class(NOVEL_CLASSES)
-    torch.manual_seed(seed)
-    encoder, seen, curve = mlp_encoder(), 0, {}
+def learning_to_learn_curve(checkpoints: Sequence[int] = (0, 30, 100, 300), k_shot: int = 5,
+                            seeds: Sequence[int] = (0, 1, 2)) -> np.ndarray:
+    """5-way accuracy on unseen two-digit classes after each number of meta-training episodes, (seeds, points) (Q30).
+
+    Checkpoint 0 is the untrained random encoder; the curve comes from `mlqa.fewshot.meta_training_curve`.
+    """
     with one_thread():
-        for total in sorted(checkpoints):
-            if total > seen:
-                train_prototypical(base, encoder, total - seen, n_way=20, seed=seed + seen)
-                seen = total
-            curve[total] = episode_accuracy(encoder, novel, k_shot=k_shot, seed=seed)
-    return curve
+        return meta_training_curve(checkpoints, k_shot, seeds)
 
 
 def dataset_collection() -> dict[str, tuple[str, np.ndarray, np.ndarray]]:

@@ -68,16 +68,38 @@ def plot_accuracy_bars(groups: Mapping[str, Mapping[str, float]], title: str) ->
     return fig
 
 
-def plot_gains(gains: Mapping[str, float], title: str) -> plt.Figure:
-    """Horizontal bars of each technique's accuracy gain over its baseline; losses in red (Q30)."""
+def plot_gains(gains: Mapping[str, Sequence[float]], title: str, labels: Mapping[str, str] | None = None
+               ) -> plt.Figure:
+    """Horizontal bars of each technique's mean gain over its own baseline, whiskers ±1 sd over seeds (Q30).
+
+    `gains` maps a technique to its per-seed gains; `labels` adds a note per bar (its k and baseline), because
+    techniques measured at different k against different baselines are not directly comparable.
+    """
     use_style()
     names = list(gains)[::-1]
-    values = [gains[n] for n in names]
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(names) + 1))
-    bars = ax.barh(names, values, color=["tab:green" if v > 0 else "tab:red" for v in values])
-    ax.bar_label(bars, fmt="%+.3f", fontsize=8, padding=2)
+    means = [float(np.mean(gains[n])) for n in names]
+    spreads = [float(np.std(gains[n])) for n in names]
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(names) + 1.2))
+    ax.barh(names, means, xerr=spreads, capsize=3,
+            color=["tab:green" if v > 0 else "tab:red" for v in means], alpha=0.85)
+    if labels:
+        for i, name in enumerate(names):
+            ax.text(max(means) + max(spreads) + 0.01, i, labels.get(name, ""), va="center", fontsize=7)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set(xlabel="test accuracy gain over the technique's baseline", title=title)
-    ax.set_xlim(min(values) - 0.04, max(values) + 0.04)
+    ax.set(xlabel="test accuracy gain over the technique's own baseline (mean ± sd over seeds)", title=title)
+    ax.set_xlim(min(means) - max(spreads) - 0.03, max(means) + max(spreads) + (0.2 if labels else 0.04))
+    fig.tight_layout()
+    return fig
+
+
+def plot_dots(values: Mapping[str, Sequence[float]], ylabel: str, title: str = "") -> plt.Figure:
+    """Every seed as a dot and the mean as a bar, on an axis from 0 to 1 so gaps are not exaggerated (Q30)."""
+    use_style()
+    fig, ax = plt.subplots(figsize=(1.3 * len(values) + 1.5, 3.2))
+    for i, points in enumerate(values.values()):
+        ax.bar(i, np.mean(points), color=f"C{i}", alpha=0.35)
+        ax.plot([i] * len(points), points, "o", color=f"C{i}")
+    ax.set_xticks(range(len(values)), list(values), rotation=15, ha="right")
+    ax.set(ylim=(0, 1), ylabel=ylabel, title=title)
     fig.tight_layout()
     return fig

@@ -18,16 +18,27 @@ from tqdm.auto import tqdm
 from mlqa.limited.data import Split, TechniqueResult, digits_split
 
 
-def spread_labels(X: np.ndarray, y: np.ndarray, n_neighbors: int = 7, alpha: float = 0.2,
-                  iterations: int = 30) -> np.ndarray:
-    """Label distributions for every row of X; y holds a class index or -1 for unlabeled rows (Q30)."""
+def spread_labels(X: np.ndarray, y: np.ndarray, n_neighbors: int = 7, alpha: float = 0.2, iterations: int = 30,
+                  graph: str = "symmetric") -> np.ndarray:
+    """Label distributions for every row of X; y holds a class index or -1 for unlabeled rows (Q30).
+
+    graph="symmetric": an edge wherever either point is among the other's `n_neighbors` nearest (Zhou et al.).
+    graph="directed": scikit-learn's choice, each point's `n_neighbors` nearest counting itself, edges one way,
+    normalised by in-degree, self-loops dropped after normalising.
+    """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie in (0, 1), got {alpha}")
+    if graph not in ("symmetric", "directed"):
+        raise ValueError(f"graph must be 'symmetric' or 'directed', got {graph!r}")
     classes = np.unique(y[y >= 0])
-    graph = kneighbors_graph(X, n_neighbors, include_self=False).toarray()
-    affinity = np.maximum(graph, graph.T)  # symmetric kNN graph
-    inv_sqrt_degree = 1.0 / np.sqrt(affinity.sum(1))
+    if graph == "symmetric":
+        edges = kneighbors_graph(X, n_neighbors, include_self=False).toarray()
+        affinity = np.maximum(edges, edges.T)
+    else:
+        affinity = kneighbors_graph(X, n_neighbors, include_self=True).toarray()
+    inv_sqrt_degree = 1.0 / np.sqrt(affinity.sum(0))
     normalized = affinity * inv_sqrt_degree[:, None] * inv_sqrt_degree[None, :]
+    np.fill_diagonal(normalized, 0.0)
     seeds = (y[:, None] == classes[None, :]).astype(float)
     labels = seeds.copy()
     for _ in range(iterations):  # F <- alpha S F + (1 - alpha) Y converges to (1 - alpha)(I - alpha S)^-1 Y
@@ -35,11 +46,12 @@ def spread_labels(X: np.ndarray, y: np.ndarray, n_neighbors: int = 7, alpha: flo
     return labels / np.maximum(labels.sum(1, keepdims=True), 1e-12)
 
 
-def label_spreading_predict(split: Split, n_neighbors: int = 7, alpha: float = 0.2) -> np.ndarray:
+def label_spreading_predict(split: Split, n_neighbors: int = 7, alpha: float = 0.2,
+                            graph: str = "symmetric") -> np.ndarray:
     """Spread labels over labeled + pool, then label each test point by its neighbours' distributions (Q30)."""
     X_train = np.concatenate([split.X_labeled, split.X_pool])
     y_train = np.concatenate([split.y_labeled, -np.ones(len(split.X_pool), dtype=int)])
-    distributions = spread_labels(X_train, y_train, n_neighbors, alpha)
+    distributions = spread_labels(X_train, y_train, n_neighbors, alpha, graph=graph)
     neighbors = NearestNeighbors(n_neighbors=n_neighbors).fit(X_train).kneighbors(split.X_test,
                                                                                   return_distance=False)
     classes = np.unique(split.y_labeled)
@@ -73,6 +85,8 @@ def compare_methods(split: Split) -> dict[str, float]:
     return {
         "supervised only": float(np.mean(supervised.predict(split.X_test) == split.y_test)),
         "our label spreading": float(np.mean(label_spreading_predict(split) == split.y_test)),
+        "our label spreading, directed graph": float(np.mean(label_spreading_predict(split, graph="directed")
+                                                             == split.y_test)),
         "sklearn LabelSpreading": sk_spreading_accuracy,
         "our pseudo-labeling": float(pseudo_label_fit(split).score(split.X_test, split.y_test)),
         "sklearn SelfTrainingClassifier": float(sk_self_training.score(split.X_test, split.y_test)),

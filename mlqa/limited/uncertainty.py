@@ -1,24 +1,28 @@
 """Exercise 30-B: confidence beyond one softmax for active learning, Monte Carlo dropout and an ensemble (Q30).
 
 Uses torch (the dropout MLP from `nets`). Every strategy trains the same MLP on the labels it has chosen so far;
-they differ only in how they score the pool: one softmax's entropy, the disagreement between 20 dropout
-masks (Gal et al. 2017), or the disagreement between 5 independently initialised networks (Lakshminarayanan
-et al. 2017). Disagreement is the mutual information between the prediction and the model (BALD).
+they differ only in how they score the pool. Two choices are crossed: the source of the probabilities (one
+softmax; 20 dropout masks, Monte Carlo dropout as approximate Bayesian inference, Gal & Ghahramani 2016; or
+5 independently initialised networks, Lakshminarayanan et al. 2017) and the scoring rule (predictive entropy,
+the entropy of the mean prediction, or BALD, the mutual information between the prediction and the model,
+which is high only where the members disagree; Houlsby et al. 2011, Gal et al. 2017).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
 from mlqa.limited.data import TechniqueResult, digits_split
 from mlqa.limited.nets import accuracy, mlp_classifier, one_thread, predict_proba, train_classifier
 
-QUERY_STRATEGIES = ("random", "softmax entropy", "MC dropout", "ensemble")
+QUERY_STRATEGIES = ("random", "softmax entropy", "MC dropout, entropy", "MC dropout, BALD", "ensemble, entropy",
+                    "ensemble, BALD")
 
 
 def entropy(proba: np.ndarray) -> np.ndarray:
@@ -45,17 +49,55 @@ def fit_mlp(X: np.ndarray, y: np.ndarray, seed: int) -> nn.Sequential:
     return train_classifier(mlp_classifier(10, dropout=0.3, seed=seed), X, y, epochs=100, lr=3e-3, seed=seed)
 
 
+def fit_ensemble(X: np.ndarray, y: np.ndarray, seeds: Sequence[int], epochs: int = 100, lr: float = 3e-3,
+                 weight_decay: float = 1e-4) -> Callable[[np.ndarray], np.ndarray]:
+    """Train one `fit_mlp` network per seed at once (stacked weights, summed losses); returns their proba (Q30).
+
+    The members share nothing: each loss term touches only its own weights and Adam works elementwise, so this
+    is training them one by one (up to which dropout masks are drawn), only faster.
+    """
+    members = [mlp_classifier(10, dropout=0.3, seed=seed) for seed in seeds]
+    first = [torch.stack([m[0][0].weight.T.detach() for m in members]),
+             torch.stack([m[0][0].bias.detach()[None] for m in members])]
+    second = [torch.stack([m[1].weight.T.detach() for m in members]),
+              torch.stack([m[1].bias.detach()[None] for m in members])]
+    weights = [w.clone().requires_grad_() for w in (*first, *second)]
+
+    def forward(inputs: torch.Tensor, train: bool) -> torch.Tensor:
+        hidden = F.dropout(torch.relu(inputs @ weights[0] + weights[1]), 0.3, training=train)
+        return hidden @ weights[2] + weights[3]
+
+    torch.manual_seed(seeds[0])
+    inputs, targets = torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)
+    optimizer = torch.optim.Adam(weights, lr=lr, weight_decay=weight_decay)
+    for _ in range(epochs):
+        logits = forward(inputs, train=True)
+        loss = F.cross_entropy(logits.reshape(-1, 10), targets.repeat(len(seeds)), reduction="sum") / len(y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    @torch.no_grad()
+    def member_proba(X_new: np.ndarray) -> np.ndarray:
+        return F.softmax(forward(torch.as_tensor(X_new, dtype=torch.float32), train=False), dim=-1).numpy()
+
+    return member_proba
+
+
 def pool_scores(strategy: str, model: nn.Module, X_known: np.ndarray, y_known: np.ndarray, X_pool: np.ndarray,
                 seed: int, ensemble_size: int = 5) -> np.ndarray:
-    """How much `strategy` wants each pool sample labeled; higher is asked first (Q30)."""
+    """How much `strategy` ("source, rule" or "softmax entropy") wants each pool sample labeled; higher first (Q30)."""
+    if strategy not in QUERY_STRATEGIES[1:]:
+        raise ValueError(f"unknown strategy {strategy!r}; known strategies: {', '.join(QUERY_STRATEGIES)}")
     if strategy == "softmax entropy":
         return entropy(predict_proba(model, X_pool))
-    if strategy == "MC dropout":
-        return mutual_information(mc_dropout_proba(model, X_pool, seed=seed))
-    if strategy == "ensemble":
-        members = [model] + [fit_mlp(X_known, y_known, seed=1000 * (m + 1) + seed) for m in range(ensemble_size - 1)]
-        return mutual_information(np.stack([predict_proba(member, X_pool) for member in members]))
-    raise ValueError(f"unknown strategy {strategy!r}; known strategies: {', '.join(QUERY_STRATEGIES)}")
+    source, rule = strategy.split(", ")
+    if source == "MC dropout":
+        member_proba = mc_dropout_proba(model, X_pool, seed=seed)
+    else:
+        others = fit_ensemble(X_known, y_known, [1000 * (m + 1) + seed for m in range(ensemble_size - 1)])
+        member_proba = np.concatenate([predict_proba(model.eval(), X_pool)[None], others(X_pool)])
+    return entropy(member_proba.mean(axis=0)) if rule == "entropy" else mutual_information(member_proba)
 
 
 def query_curve(strategy: str, seed: int = 0, batch_size: int = 10, budget: int = 60) -> tuple[list[int], list[float]]:
@@ -96,11 +138,14 @@ def query_strategy_curves(seeds: Sequence[int] = (0, 1, 2), batch_size: int = 10
 
 
 def run(labels_per_class: int = 6, seeds: Sequence[int] = (0, 1, 2), progress: bool = False) -> TechniqueResult:
-    """Exercise 30-B: random queries against MC-dropout disagreement at a budget of 10 x `labels_per_class` (Q30)."""
+    """Exercise 30-B: random queries against MC-dropout BALD at a budget of 10 x `labels_per_class` (Q30).
+
+    As in `active_learning.run`, `labels_per_class` sets the total budget; every run starts from 1 label per class.
+    """
     digits_split(labels_per_class, seeds[0])  # the same error as every technique for too many labels
     counts, curves = query_strategy_curves(seeds, budget=10 * labels_per_class, progress=progress)
     final = {s: float(c[:, -1].mean()) for s, c in curves.items()}
-    return TechniqueResult("exercise-30b", f"random, {counts[-1]} labels", f"MC dropout, {counts[-1]} labels",
-                           curves["random"][:, -1].tolist(), curves["MC dropout"][:, -1].tolist(), list(seeds),
+    return TechniqueResult("exercise-30b", f"random, {counts[-1]} labels", f"MC dropout BALD, {counts[-1]} labels",
+                           curves["random"][:, -1].tolist(), curves["MC dropout, BALD"][:, -1].tolist(), list(seeds),
                            labels_per_class, {"label_counts": counts, "final_accuracy_by_strategy": final,
                                               "curves": {name: c.tolist() for name, c in curves.items()}})

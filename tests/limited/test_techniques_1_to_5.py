@@ -7,14 +7,21 @@ import numpy as np
 import pytest
 
 from mlqa.limited import TECHNIQUES, get_technique
-from mlqa.limited.active_learning import select_queries, strategy_curves
+from mlqa.limited.active_learning import balanced_random, select_queries, strategy_runs
 from mlqa.limited.augmentation import augmentation_grid
 from mlqa.limited.data import digits_split
 from mlqa.limited.guide import QUESTIONS, SECTIONS, guide_figure, recommend
 from mlqa.limited.learning_curves import fit_power_law, learning_curves
 from mlqa.limited.pipeline import pipeline_accuracies
 from mlqa.limited.self_supervised import block_mask, compare_representations
-from mlqa.limited.transfer import style_transfer_experiment, thick_pen
+from mlqa.limited.transfer import (
+    ARMS,
+    LEARNING_RATES,
+    best_rates,
+    other_classes_experiment,
+    style_transfer_experiment,
+    thick_pen,
+)
 from mlqa.limited.uncertainty import mutual_information, query_strategy_curves
 
 matplotlib.use("Agg")
@@ -50,11 +57,27 @@ def test_shift_augmentation_helps_svm_and_hurts_logistic_regression():
     assert grid["logistic regression", "shifts"].mean() < grid["logistic regression", "none"].mean() - 0.01
 
 
-def test_transfer_from_original_style_beats_scratch_on_thick_pen_digits():
-    runs = [style_transfer_experiment(thick_pen, 3, seed) for seed in (0, 1)]
-    mean = {k: np.mean([r[k] for r in runs]) for k in runs[0]}
-    assert mean["pretrained + finetuned"] > mean["from scratch"] + 0.04
-    assert mean["pretrained + finetuned"] > mean["source model as is"] + 0.1
+def test_transfer_from_original_style_beats_scratch_at_every_learning_rate():
+    runs = [style_transfer_experiment(thick_pen, 3, seed, learning_rates=(1e-3, 1e-2)) for seed in (0, 1)]
+    for lr in (1e-3, 1e-2):
+        tuned = np.mean([r["pretrained + finetuned"][lr] for r in runs])
+        assert tuned > np.mean([r["from scratch"][lr] for r in runs]) + 0.02, lr
+    best = best_rates(runs)
+    finetuned = np.mean([r["pretrained + finetuned"][best["pretrained + finetuned"]] for r in runs])
+    assert finetuned > np.mean([r["from scratch"][best["from scratch"]] for r in runs]) + 0.04
+    assert finetuned > np.mean([r["source model as is"] for r in runs]) + 0.1
+    with pytest.raises(ValueError, match="learning rates must be positive"):
+        style_transfer_experiment(thick_pen, 3, 0, learning_rates=(0.0,))
+
+
+@pytest.mark.slow
+def test_other_classes_transfer_loses_most_of_its_penalty_once_both_arms_are_tuned():
+    runs = [other_classes_experiment(3, seed) for seed in (0, 1, 2)]
+    mean = {arm: {lr: np.mean([r[arm][lr] for r in runs]) for lr in LEARNING_RATES} for arm in ARMS}
+    old_gap = mean["from scratch"][3e-3] - mean["pretrained + finetuned"][1e-3]
+    tuned_gap = max(mean["from scratch"].values()) - max(mean["pretrained + finetuned"].values())
+    assert tuned_gap < old_gap - 0.06, (old_gap, tuned_gap)
+    assert tuned_gap > -0.02, "still no clear gain from other classes"
 
 
 def test_block_mask_hides_one_4x4_square():
@@ -80,10 +103,20 @@ def test_margin_query_picks_the_closest_call():
 
 
 def test_margin_beats_random_at_50_labels_after_a_cold_start():
-    counts, curves = strategy_curves(budget=50)
+    counts, curves, asked = strategy_runs(strategies=("random", "margin", "entropy", "balanced random"), budget=50)
     assert counts == [10, 20, 30, 40, 50]
     assert curves["margin"][:, -1].mean() > curves["random"][:, -1].mean() + 0.03
     assert curves["entropy"][:, 1].mean() < curves["random"][:, 1].mean() - 0.05  # cold start: worse than random
+    first_classes = {s: np.mean([len(set(rounds[0])) for rounds in asked[s]]) for s in asked}
+    assert first_classes["entropy"] < first_classes["random"] - 1.5  # ...because it asks about few classes
+    assert first_classes["balanced random"] == 10
+    assert curves["balanced random"][:, 1].mean() > curves["random"][:, 1].mean() + 0.08  # balance is worth it
+
+
+def test_balanced_random_spreads_queries_over_the_hidden_classes():
+    y_pool = np.repeat(np.arange(5), 20)
+    picks = balanced_random(y_pool, 10, np.random.default_rng(0))
+    assert np.bincount(y_pool[picks]).tolist() == [2, 2, 2, 2, 2] and len(set(picks)) == 10
 
 
 def test_mutual_information_is_zero_for_agreeing_members_only():
@@ -93,10 +126,11 @@ def test_mutual_information_is_zero_for_agreeing_members_only():
     assert mutual_information(disagree)[0] > 0.3
 
 
+@pytest.mark.slow
 def test_beyond_softmax_queries_beat_random():
     counts, curves = query_strategy_curves(seeds=(0, 1), budget=60)
     assert counts[-1] == 60
-    for strategy in ("MC dropout", "ensemble"):
+    for strategy in ("MC dropout, BALD", "ensemble, entropy"):
         assert curves[strategy][:, -1].mean() > curves["random"][:, -1].mean() + 0.01, strategy
 
 
