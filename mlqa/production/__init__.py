@@ -1,4 +1,4 @@
-"""Part IV, production and deployment: data-centric AI (Q21)."""
+"""Part IV, production and deployment: data-centric AI (Q21) and data distribution shifts (Q23)."""
 
 from mlqa.production.confident_learning import (
     confident_joint,
@@ -7,13 +7,28 @@ from mlqa.production.confident_learning import (
     precision_recall,
 )
 from mlqa.production.data_centric import NoiseRun, compare_arms, detect, noise_sweep
+from mlqa.production.drift_tests import DRIFT_TESTS, TestResult, domain_classifier_test, ks_test, mmd_test
 from mlqa.production.label_noise import NoisyDigits, inject_label_noise, noisy_digits
+from mlqa.production.shift_correction import (
+    bbse_class_weights,
+    density_ratio_weights,
+    effective_sample_size,
+    em_target_priors,
+    reweight_probs,
+)
+from mlqa.production.shifts import SHIFT_KINDS, Sample, draw
 
 __all__ = [
     "confident_joint", "find_label_issues", "out_of_fold_pred_probs", "precision_recall",
     "NoiseRun", "compare_arms", "detect", "noise_sweep",
     "NoisyDigits", "inject_label_noise", "noisy_digits",
+    "DRIFT_TESTS", "TestResult", "domain_classifier_test", "ks_test", "mmd_test",
+    "bbse_class_weights", "density_ratio_weights", "effective_sample_size", "em_target_priors", "reweight_probs",
+    "SHIFT_KINDS", "Sample", "draw",
 ]
 
 # Figures drawn by this package (python -m mlqa figures): name -> "module:function".
-FIGURES: dict[str, str] = {"q21-label-issues": "mlqa.production.plots:label_noise_figure"}
+FIGURES: dict[str, str] = {
+    "q21-label-issues": "mlqa.production.plots:label_noise_figure",
+    "q23-shifts": "mlqa.production.shift_plots:shifts_figure",
+}
