@@ -1,4 +1,5 @@
-"""Part IV, production and deployment: data-centric AI (Q21) and data distribution shifts (Q23)."""
+"""Part IV, production and deployment: stateless and stateful training (Q20), data-centric AI (Q21) and
+data distribution shifts (Q23)."""
 
 from mlqa.production.confident_learning import (
     confident_joint,
@@ -6,6 +7,7 @@ from mlqa.production.confident_learning import (
     out_of_fold_pred_probs,
     precision_recall,
 )
+from mlqa.production.continual import History, compare_strategies, run_strategy
 from mlqa.production.data_centric import NoiseRun, compare_arms, detect, noise_sweep
 from mlqa.production.drift_tests import DRIFT_TESTS, TestResult, domain_classifier_test, ks_test, mmd_test
 from mlqa.production.label_noise import NoisyDigits, inject_label_noise, noisy_digits
@@ -17,6 +19,8 @@ from mlqa.production.shift_correction import (
     reweight_probs,
 )
 from mlqa.production.shifts import SHIFT_KINDS, Sample, draw
+from mlqa.production.stateful_references import run_reference
+from mlqa.production.stream import Window, wave_stream
 
 __all__ = [
     "confident_joint", "find_label_issues", "out_of_fold_pred_probs", "precision_recall",
@@ -25,10 +29,12 @@ __all__ = [
     "DRIFT_TESTS", "TestResult", "domain_classifier_test", "ks_test", "mmd_test",
     "bbse_class_weights", "density_ratio_weights", "effective_sample_size", "em_target_priors", "reweight_probs",
     "SHIFT_KINDS", "Sample", "draw",
+    "History", "compare_strategies", "run_strategy", "run_reference", "Window", "wave_stream",
 ]
 
 # Figures drawn by this package (python -m mlqa figures): name -> "module:function".
 FIGURES: dict[str, str] = {
+    "q20-drifting-stream": "mlqa.production.continual_plots:stream_figure",
     "q21-label-issues": "mlqa.production.plots:label_noise_figure",
     "q23-shifts": "mlqa.production.shift_plots:shifts_figure",
 }
