@@ -1,5 +1,5 @@
-"""Part IV, production and deployment: stateless and stateful training (Q20), data-centric AI (Q21) and
-data distribution shifts (Q23)."""
+"""Part IV, production and deployment: stateless and stateful training (Q20), data-centric AI (Q21),
+speeding up inference (Q22) and data distribution shifts (Q23)."""
 
 from mlqa.production.confident_learning import (
     confident_joint,
@@ -10,7 +10,9 @@ from mlqa.production.confident_learning import (
 from mlqa.production.continual import History, compare_strategies, run_strategy
 from mlqa.production.data_centric import NoiseRun, compare_arms, detect, noise_sweep
 from mlqa.production.drift_tests import DRIFT_TESTS, TestResult, domain_classifier_test, ks_test, mmd_test
+from mlqa.production.inference_model import DigitsModel, train_digits_mlp
 from mlqa.production.label_noise import NoisyDigits, inject_label_noise, noisy_digits
+from mlqa.production.loop_tiling import matmul, tiling_speedup
 from mlqa.production.shift_correction import (
     bbse_class_weights,
     density_ratio_weights,
@@ -19,6 +21,7 @@ from mlqa.production.shift_correction import (
     reweight_probs,
 )
 from mlqa.production.shifts import SHIFT_KINDS, Sample, draw
+from mlqa.production.speedups import SpeedUp, fusion, onnx_runtime, quantise, throughput_by_batch, vectorisation
 from mlqa.production.stateful_references import run_reference
 from mlqa.production.stream import Window, wave_stream
 
@@ -29,6 +32,8 @@ __all__ = [
     "DRIFT_TESTS", "TestResult", "domain_classifier_test", "ks_test", "mmd_test",
     "bbse_class_weights", "density_ratio_weights", "effective_sample_size", "em_target_priors", "reweight_probs",
     "SHIFT_KINDS", "Sample", "draw",
+    "DigitsModel", "train_digits_mlp", "matmul", "tiling_speedup",
+    "SpeedUp", "fusion", "onnx_runtime", "quantise", "throughput_by_batch", "vectorisation",
     "History", "compare_strategies", "run_strategy", "run_reference", "Window", "wave_stream",
 ]
 
@@ -36,5 +41,6 @@ __all__ = [
 FIGURES: dict[str, str] = {
     "q20-drifting-stream": "mlqa.production.continual_plots:stream_figure",
     "q21-label-issues": "mlqa.production.plots:label_noise_figure",
+    "q22-batching": "mlqa.production.inference_plots:throughput_figure",
     "q23-shifts": "mlqa.production.shift_plots:shifts_figure",
 }
