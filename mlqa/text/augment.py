@@ -119,6 +119,6 @@ def check_probability(p: float) -> None:
 
 def spell_out_numbers(text: str) -> str:
     """Rewrite numbers below 10,000 in words with Q17's toy number translator ('45' -> 'forty five') (Q15)."""
-    from mlqa.transformer.data import number_in_words
+    from mlqa.transformer import number_in_words
 
     return re.sub(r"\b\d{1,4}\b", lambda m: number_in_words(int(m.group())), text)

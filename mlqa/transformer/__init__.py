@@ -84,3 +84,9 @@ FIGURES |= {
     "q16-additive-alignment": "mlqa.transformer.plots_self_attention:alignment_figure",
     "q16-attention-cost": "mlqa.transformer.plots_self_attention:attention_cost_figure",
 }
+
+# Q17 helpers that the Q14-Q16 notebooks and mlqa.text use (appended by the Q16 branch).
+from mlqa.transformer.data import load_tweets, number_in_words, sentiment_split  # noqa: E402
+from mlqa.transformer.experiments import encode_wordpiece, load_minilm  # noqa: E402
+
+__all__ += ["encode_wordpiece", "load_minilm", "load_tweets", "number_in_words", "sentiment_split"]

