@@ -40,3 +40,53 @@ FIGURES: dict[str, str] = {
     "q17-attention-masks": "mlqa.transformer.plots:attention_masks_figure",
     "q17-timeline": "mlqa.transformer.plots:timeline_figure",
 }
+
+# Q16: self-attention step by step, additive attention, masks, scaling and cost (appended by the Q16 branch).
+from mlqa.transformer.additive_attention import (  # noqa: E402
+    AdditiveAttention,
+    RNNEncoderDecoder,
+    attention_vs_fixed_context,
+    reversal_accuracy,
+    reversal_pairs,
+    train_reversal,
+)
+from mlqa.transformer.attention_cost import attention_cost, quadratic_fit, softmax_saturation  # noqa: E402
+from mlqa.transformer.image_patches import image_patches  # noqa: E402
+from mlqa.transformer.self_attention_steps import (  # noqa: E402
+    SelfAttentionSteps,
+    masking_checks,
+    multihead_gradients,
+    self_attention_steps,
+    torch_multihead_copy,
+    toy_embeddings,
+)
+
+__all__ += [
+    "AdditiveAttention",
+    "RNNEncoderDecoder",
+    "SelfAttentionSteps",
+    "attention_cost",
+    "attention_vs_fixed_context",
+    "image_patches",
+    "masking_checks",
+    "multihead_gradients",
+    "quadratic_fit",
+    "reversal_accuracy",
+    "reversal_pairs",
+    "self_attention_steps",
+    "softmax_saturation",
+    "torch_multihead_copy",
+    "toy_embeddings",
+    "train_reversal",
+]
+FIGURES |= {
+    "q16-softmax-saturation": "mlqa.transformer.plots_self_attention:saturation_figure",
+    "q16-additive-alignment": "mlqa.transformer.plots_self_attention:alignment_figure",
+    "q16-attention-cost": "mlqa.transformer.plots_self_attention:attention_cost_figure",
+}
+
+# Q17 helpers that the Q14-Q16 notebooks and mlqa.text use (appended by the Q16 branch).
+from mlqa.transformer.data import load_tweets, number_in_words, sentiment_split  # noqa: E402
+from mlqa.transformer.experiments import encode_wordpiece, load_minilm  # noqa: E402
+
+__all__ += ["encode_wordpiece", "load_minilm", "load_tweets", "number_in_words", "sentiment_split"]
