@@ -1,6 +1,9 @@
-"""Q11-Q13: computer vision. Parameter and FLOP counts, fully connected layers as convolutions, ViTs and data."""
+"""Q11-Q13: computer vision. Parameter and FLOP counts (Q11), fully connected layers as convolutions (Q12),
+vision transformers and training-set size (Q13)."""
 
 from mlqa.vision.calculator import ConvLayerSummary, conv_calculator, conv_layer_summary, conv_output_size
+from mlqa.vision.conv_forms import ConvForm, conv_forms, time_forms
+from mlqa.vision.conv_matrix_plots import toeplitz_explorer, toeplitz_figure
 from mlqa.vision.counts import (
     LayerCount,
     batchnorm_buffers,
@@ -18,6 +21,16 @@ from mlqa.vision.counts import (
     parameters_by_kind,
     torchinfo_total,
 )
+from mlqa.vision.equivalence import (
+    conv1x1_as_linear,
+    conv1x1_linear_differences,
+    fc_conv_differences,
+    im2col_conv2d,
+    linear_as_conv,
+    linear_per_pixel,
+    toeplitz_matrix,
+    toeplitz_weight_index,
+)
 from mlqa.vision.flops import attention_macs, conv_macs, counted_flops, layer_macs, linear_macs
 from mlqa.vision.memory import BYTES_PER_VALUE, measured_training_memory, training_memory
 from mlqa.vision.networks import VGG, ResNet, chapter_cnn, lenet5
@@ -30,6 +43,9 @@ __all__ = [
     "count_buffers", "count_parameters", "depthwise_separable_parameters", "embedding_parameters",
     "layernorm_parameters", "linear_parameters", "multihead_attention_parameters", "parameter_table",
     "parameters_by_kind", "torchinfo_total",
+    "ConvForm", "conv_forms", "time_forms", "toeplitz_explorer", "toeplitz_figure",
+    "conv1x1_as_linear", "conv1x1_linear_differences", "fc_conv_differences", "im2col_conv2d", "linear_as_conv",
+    "linear_per_pixel", "toeplitz_matrix", "toeplitz_weight_index",
     "attention_macs", "conv_macs", "counted_flops", "layer_macs", "linear_macs",
     "BYTES_PER_VALUE", "measured_training_memory", "training_memory",
     "VGG", "ResNet", "chapter_cnn", "lenet5",
@@ -41,4 +57,5 @@ __all__ = [
 FIGURES: dict[str, str] = {
     "q11-parameter-shares": "mlqa.vision.parameter_plots:parameter_share_figure",
     "q11-conv-calculator": "mlqa.vision.calculator:kernel_channels_figure",
+    "q12-toeplitz": "mlqa.vision.conv_matrix_plots:toeplitz_figure",
 }
