@@ -1,6 +1,12 @@
 """Q11-Q13: computer vision. Parameter and FLOP counts (Q11), fully connected layers as convolutions (Q12),
 vision transformers and training-set size (Q13)."""
 
+from mlqa.vision.attention_distance import (
+    attention_distance_figure,
+    mean_attention_distance,
+    patch_distances,
+    uniform_attention_distance,
+)
 from mlqa.vision.calculator import ConvLayerSummary, conv_calculator, conv_layer_summary, conv_output_size
 from mlqa.vision.conv_forms import ConvForm, conv_forms, time_forms
 from mlqa.vision.conv_matrix_plots import toeplitz_explorer, toeplitz_figure
@@ -21,6 +27,9 @@ from mlqa.vision.counts import (
     parameters_by_kind,
     torchinfo_total,
 )
+from mlqa.vision.data_efficiency import DataEfficiency, data_efficiency_figure, run_data_efficiency
+from mlqa.vision.digits import DigitImages, digit_images, subset_indices, training_subset
+from mlqa.vision.ensemble import Member, train_members
 from mlqa.vision.equivalence import (
     conv1x1_as_linear,
     conv1x1_linear_differences,
@@ -32,9 +41,20 @@ from mlqa.vision.equivalence import (
     toeplitz_weight_index,
 )
 from mlqa.vision.flops import attention_macs, conv_macs, counted_flops, layer_macs, linear_macs
+from mlqa.vision.hf_vit import to_hugging_face
+from mlqa.vision.inductive_bias import (
+    conv_features,
+    inductive_bias_figure,
+    input_pixels_seen,
+    patch_token_grid,
+    shift_error,
+    vit_block_grid,
+)
 from mlqa.vision.memory import BYTES_PER_VALUE, measured_training_memory, training_memory
 from mlqa.vision.networks import VGG, ResNet, chapter_cnn, lenet5
 from mlqa.vision.parameter_plots import parameter_share_figure, parameter_shares
+from mlqa.vision.small_models import small_cnn, small_vit
+from mlqa.vision.training import accuracy, random_shift
 from mlqa.vision.vit import VisionTransformer
 
 __all__ = [
@@ -51,6 +71,12 @@ __all__ = [
     "VGG", "ResNet", "chapter_cnn", "lenet5",
     "parameter_share_figure", "parameter_shares",
     "VisionTransformer",
+    "attention_distance_figure", "mean_attention_distance", "patch_distances", "uniform_attention_distance",
+    "DataEfficiency", "data_efficiency_figure", "run_data_efficiency",
+    "DigitImages", "digit_images", "subset_indices", "training_subset",
+    "Member", "train_members", "to_hugging_face",
+    "conv_features", "inductive_bias_figure", "input_pixels_seen", "patch_token_grid", "shift_error",
+    "vit_block_grid", "small_cnn", "small_vit", "accuracy", "random_shift",
 ]
 
 # Figures drawn by this package (python -m mlqa figures): name -> "module:function".
@@ -58,4 +84,5 @@ FIGURES: dict[str, str] = {
     "q11-parameter-shares": "mlqa.vision.parameter_plots:parameter_share_figure",
     "q11-conv-calculator": "mlqa.vision.calculator:kernel_channels_figure",
     "q12-toeplitz": "mlqa.vision.conv_matrix_plots:toeplitz_figure",
+    "q13-translation-equivariance": "mlqa.vision.inductive_bias:inductive_bias_figure",
 }
