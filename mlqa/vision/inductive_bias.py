@@ -68,16 +68,17 @@ def inductive_bias_figure():
                    cnn_map(shifted) - torch.roll(cnn_map(image), (2, 2), (-2, -1))),
                   ("ViT tokens of shifted\n− shifted ViT tokens",
                    patch_token_grid(vit, shifted) - torch.roll(patch_token_grid(vit, image), (1, 1), (-2, -1)))]
-    fig, axes = plt.subplots(1, 4, figsize=(10, 2.8))
-    for ax, (title, tensor) in zip(axes, panels):
-        picture = tensor[0].abs().mean(0) if tensor.shape[1] > 1 else tensor[0, 0]
-        ax.imshow(picture, cmap="magma", vmin=0, vmax=max(float(picture.max()), 1e-3) if tensor.shape[1] > 1 else 1)
+    pictures = [tensor[0].abs().mean(0) for _, tensor in panels]  # mean |value| over channels
+    difference_max = max(float(pictures[2].max()), float(pictures[3].max()))
+    fig, axes = plt.subplots(1, 4, figsize=(10.5, 2.8))
+    for index, (ax, (title, _), picture) in enumerate(zip(axes, panels, pictures)):
+        shown = ax.imshow(picture, cmap="magma", vmin=0, vmax=1 if index < 2 else difference_max)
         ax.set_title(title)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
+    fig.colorbar(shown, ax=axes[2:], shrink=0.8, label="|difference|")
     fig.suptitle("Translation equivariance: the CNN's difference map is zero, the ViT's is not", y=1.04)
-    fig.tight_layout()
     return fig
 
 
