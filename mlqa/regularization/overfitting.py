@@ -87,8 +87,8 @@ def _n_parameters(hidden: int, depth: int = 2) -> int:
     return sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
 
 
-def regularizer_arms(seeds: Sequence[int], knobs: dict[str, float]) -> tuple[list[_Arm], dict[str, list]]:
-    """The stacked run's arms and per-model settings for the same-size-model methods (Q6)."""
+def _regularizer_arms(seeds: Sequence[int], knobs: dict[str, float]) -> tuple[list[_Arm], dict[str, list]]:
+    """The stacked run's arms and per-model settings for the methods that keep the model's size."""
     arms, per = [], {"init": [], "split": [], "l2": [], "decay": [], "dropout": [], "early": [], "weight": []}
     n_train, members = 10 * SETUP["train_per_class"], SETUP["members"]
     for i, seed in enumerate(seeds):
@@ -136,7 +136,7 @@ def compare_methods(seeds: Sequence[int] = (0, 1, 2), knobs: dict[str, float] | 
     results: dict[str, dict[str, list[float]]] = {}
     epochs, lr, hidden = SETUP["epochs"], SETUP["lr"], SETUP["hidden"]
     with one_thread():
-        arms, per = regularizer_arms(seeds, knobs)
+        arms, per = _regularizer_arms(seeds, knobs)
         model = StackedMLP(per["init"], hidden=hidden, dropout=per["dropout"]).to(device)
         data = stack_splits(splits, per["split"], device)
         history = fit_stacked(model, data, epochs, lr, l2=per["l2"], decay=per["decay"],

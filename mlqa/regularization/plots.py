@@ -40,9 +40,12 @@ def plot_curves(history: StackedHistory, models: dict[str, int]) -> Figure:
     use_style()
     fig, (acc, loss) = plt.subplots(1, 2, figsize=(10, 3.6))
     for (label, row), color in zip(models.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
+        end, best = history.stopped_epoch[row] + 1, history.best_epoch[row]
         for ax, train, val in ((acc, history.train_acc, history.val_acc), (loss, history.train_loss, history.val_loss)):
-            ax.plot(train[:, row], color=color, ls="--", lw=1, label=f"{label}, train")
-            ax.plot(val[:, row], color=color, lw=1.5, label=f"{label}, validation")
+            ax.plot(train[:end, row], color=color, ls="--", lw=1, label=f"{label}, train")
+            ax.plot(val[:end, row], color=color, lw=1.5, label=f"{label}, validation")
+            if end < len(val):
+                ax.plot(best, val[best, row], "o", color=color, label=f"{label}, restored checkpoint")
     acc.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02))
     loss.set(xlabel="epoch", ylabel="cross-entropy", yscale="log")
     loss.legend(fontsize=7)
@@ -56,7 +59,7 @@ def plot_dropout_sweep(history: StackedHistory, rates: list[float]) -> Figure:
     fig, ax = plt.subplots(figsize=(5, 3.4))
     ax.plot(rates, history.val_loss[-1] - history.train_loss[-1], "o-", label="validation - train loss")
     ax.plot(rates, history.train_acc[-1] - history.val_acc[-1], "s-", label="train - validation accuracy")
-    ax.set(xlabel="dropout rate", ylabel="gap after training", title="Dropout narrows the gap")
+    ax.set(xlabel="dropout rate", ylabel="gap after training", title="Dropout narrows the loss gap (seed 0)")
     ax.legend()
     fig.tight_layout()
     return fig

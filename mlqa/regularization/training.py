@@ -69,13 +69,18 @@ class StackedMLP(nn.Module):
 
 @dataclass
 class StackedHistory:
-    """Per-epoch accuracy and loss, shape (epochs, models), and each model's early-stopping epoch (Q6)."""
+    """Per-epoch accuracy and loss, shape (epochs, models); each model's kept and last epoch (Q6).
+
+    A model that stops early keeps training inside the stack, but its weights are restored to `best_epoch`;
+    its curves mean something only up to `stopped_epoch`.
+    """
 
     train_acc: np.ndarray
     val_acc: np.ndarray
     train_loss: np.ndarray
     val_loss: np.ndarray
     best_epoch: np.ndarray
+    stopped_epoch: np.ndarray
 
 
 def stack_splits(splits: Sequence[OverfitSplit], split_of_model: Sequence[int],
@@ -172,8 +177,10 @@ def fit_stacked(model: StackedMLP, data: dict[str, torch.Tensor], epochs: int = 
                 keep_final = ~early.to(value.device).view(-1, *([1] * (value.dim() - 1)))
                 value.copy_(torch.where(keep_final, final[name], value))
     model.eval()
-    best = np.where(early.numpy(), stopper.best_epoch.numpy(), len(history["val_acc"]) - 1)
-    return StackedHistory(*(np.array(v) for v in history.values()), best_epoch=best)
+    last = len(history["val_acc"]) - 1
+    best = np.where(early.numpy(), stopper.best_epoch.numpy(), last)
+    stopped = np.where(early.numpy(), np.minimum(best + patience_epochs, last), last)
+    return StackedHistory(*(np.array(v) for v in history.values()), best_epoch=best, stopped_epoch=stopped)
 
 
 @torch.no_grad()
