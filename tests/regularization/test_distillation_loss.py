@@ -16,6 +16,8 @@ def test_matches_kl_div_and_cross_entropy():
     assert torch.allclose(distillation_loss(student, teacher, labels, T, alpha).mean(), reference, atol=1e-5)
     assert torch.allclose(distillation_loss(student, teacher, labels, T, 0.0),
                           F.cross_entropy(student, labels, reduction="none"), atol=1e-6)
+    soft_only = T ** 2 * F.kl_div(F.log_softmax(student / T, 1), F.softmax(teacher / T, 1), reduction="batchmean")
+    assert torch.allclose(distillation_loss(student, teacher, None, T).mean(), soft_only, atol=1e-5)
 
 
 def test_t_squared_keeps_the_soft_gradient_size_independent_of_t():
