@@ -50,7 +50,7 @@ QUESTIONS: list[Question] = [
     Question(4, "The Lottery Ticket Hypothesis", _P1, "lottery-ticket-hypothesis", "mlqa.regularization"),
     Question(5, "Reducing Overfitting with Data", _P1, "reducing-overfitting-with-data", "mlqa.regularization"),
     Question(6, "Reducing Overfitting with Model Modifications", _P1, "reducing-overfitting-with-models",
-             "mlqa.regularization"),
+             "mlqa.regularization", available=True),
     Question(7, "Multi-GPU Training Paradigms", _P1, "multi-gpu-training-paradigms", "mlqa.parallel", available=True,
              budget_s=120),
     Question(8, "The Success of Transformers", _P1, "success-of-transformers", "mlqa.transformer"),

@@ -1,4 +1,5 @@
-"""Q17: encoder, decoder and encoder-decoder transformers built from the same parts."""
+"""Q8, Q16, Q17: transformers built from the same parts: self-attention step by step, why transformers won,
+and encoder, decoder and encoder-decoder models."""
 
 from mlqa.transformer.attention import (
     KVCache,
