@@ -54,8 +54,13 @@ def attention_memory_figure(lengths: tuple[int, ...] = (64, 128, 256, 512, 1024)
 
 def scaling_figure(result: ScalingResult | None = None) -> Figure:
     """Reducible loss against non-embedding parameters on log axes, with the fitted power law (Q8)."""
-    if result is None:
-        result = scaling_study(random_language(32, 1, 0.3, seed=5), progress=False)
+    if result is None:  # the notebook's study on one thread (tiny models run fastest there), with fewer steps
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            result = scaling_study(random_language(32, 1, 0.3, seed=5), steps=80, progress=False)
+        finally:
+            torch.set_num_threads(threads)
     fig, ax = plt.subplots(figsize=(6, 3.8))
     ax.plot(result.parameters, result.reducible, "o", color="tab:purple", label="trained GPTs")
     grid = np.geomspace(result.parameters.min(), result.parameters.max(), 50)
