@@ -53,7 +53,7 @@ QUESTIONS: list[Question] = [
              "mlqa.regularization", available=True),
     Question(7, "Multi-GPU Training Paradigms", _P1, "multi-gpu-training-paradigms", "mlqa.parallel", available=True,
              budget_s=120),
-    Question(8, "The Success of Transformers", _P1, "success-of-transformers", "mlqa.transformer"),
+    Question(8, "The Success of Transformers", _P1, "success-of-transformers", "mlqa.transformer", available=True),
     Question(9, "Generative AI Models", _P1, "generative-ai-models", "mlqa.generative", available=True),
     Question(10, "Sources of Randomness", _P1, "sources-of-randomness", "mlqa.randomness", available=True),
     Question(11, "Calculating the Number of Parameters", _P2, "number-of-parameters", "mlqa.vision", available=True),

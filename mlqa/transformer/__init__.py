@@ -91,3 +91,42 @@ from mlqa.transformer.data import load_tweets, number_in_words, sentiment_split 
 from mlqa.transformer.experiments import encode_wordpiece, load_minilm  # noqa: E402
 
 __all__ += ["encode_wordpiece", "load_minilm", "load_tweets", "number_in_words", "sentiment_split"]
+
+# Q8: the success of transformers (long-range recall, parallelism, a toy scaling law).
+from mlqa.transformer.long_range import LongRangeResult, LSTMClassifier, long_range_study, recall_batch  # noqa: E402
+from mlqa.transformer.parallelism import (  # noqa: E402
+    attention_score_bytes,
+    fit_exponent,
+    forward_seconds,
+    sequential_steps,
+)
+from mlqa.transformer.scaling import (  # noqa: E402
+    PowerLaw,
+    ScalingResult,
+    fit_power_law,
+    non_embedding_parameters,
+    scaling_study,
+)
+from mlqa.transformer.synthetic_language import MarkovLanguage, random_language  # noqa: E402
+
+__all__ += [
+    "LSTMClassifier",
+    "LongRangeResult",
+    "MarkovLanguage",
+    "PowerLaw",
+    "ScalingResult",
+    "attention_score_bytes",
+    "fit_exponent",
+    "fit_power_law",
+    "forward_seconds",
+    "long_range_study",
+    "non_embedding_parameters",
+    "random_language",
+    "recall_batch",
+    "scaling_study",
+    "sequential_steps",
+]
+FIGURES.update({
+    "q08-attention-memory": "mlqa.transformer.plots_success:attention_memory_figure",
+    "q08-scaling-law": "mlqa.transformer.plots_success:scaling_figure",
+})
