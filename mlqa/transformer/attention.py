@@ -40,22 +40,42 @@ def padding_mask(attention_mask: Tensor) -> Tensor:
 
 
 class KVCache:
-    """Keys and values of the positions one attention layer has already seen (Q17)."""
+    """Keys and values of the positions one attention layer has already seen (Q17).
 
-    def __init__(self) -> None:
+    With a `capacity` (the longest sequence to come) the cache allocates its buffers once and writes each new
+    position in place; without one it concatenates, which copies the whole cache at every step.
+    """
+
+    def __init__(self, capacity: int | None = None) -> None:
+        if capacity is not None and capacity < 1:
+            raise ValueError(f"capacity must be >= 1, got {capacity}")
+        self.capacity = capacity
         self.keys: Tensor | None = None
         self.values: Tensor | None = None
+        self.length = 0
 
     def __len__(self) -> int:
-        return 0 if self.keys is None else self.keys.size(-2)
+        return self.length
 
     def extend(self, keys: Tensor, values: Tensor) -> tuple[Tensor, Tensor]:
         """Append the new positions and return keys and values of all positions so far."""
-        if self.keys is not None:
-            keys = torch.cat([self.keys, keys], dim=-2)
-            values = torch.cat([self.values, values], dim=-2)
-        self.keys, self.values = keys, values
-        return keys, values
+        start, end = self.length, self.length + keys.size(-2)
+        if self.capacity is None:
+            if self.keys is not None:
+                keys = torch.cat([self.keys, keys], dim=-2)
+                values = torch.cat([self.values, values], dim=-2)
+            self.keys, self.values, self.length = keys, values, end
+            return keys, values
+        if end > self.capacity:
+            raise ValueError(f"the cache holds {self.capacity} positions; {end} were asked for")
+        if self.keys is None:
+            shape = (*keys.shape[:-2], self.capacity, keys.size(-1))
+            self.keys = keys.new_empty(shape)
+            self.values = values.new_empty(shape)
+        self.keys[..., start:end, :] = keys
+        self.values[..., start:end, :] = values
+        self.length = end
+        return self.keys[..., :end, :], self.values[..., :end, :]
 
 
 class MultiHeadAttention(nn.Module):
@@ -95,7 +115,10 @@ class MultiHeadAttention(nn.Module):
             key, value = cache.extend(key, value)
         num_queries, num_keys = query.size(-2), key.size(-2)
         dropout = self.dropout if self.training else 0.0
-        if causal and allowed is None and num_queries == num_keys and not self.record_weights:
+        if causal and allowed is None and num_queries == 1 and not self.record_weights:
+            # the newest position may read every cached one: no mask to build
+            heads = F.scaled_dot_product_attention(query, key, value, dropout_p=dropout)
+        elif causal and allowed is None and num_queries == num_keys and not self.record_weights:
             heads = F.scaled_dot_product_attention(query, key, value, dropout_p=dropout, is_causal=True)
         else:
             if causal:

@@ -142,3 +142,20 @@ def top_guesses(model: BertForPretraining, input_ids: Tensor, position: int, top
     mlm_logits, _ = model(input_ids)
     best = mlm_logits[0, position].softmax(-1).topk(top)
     return best.indices, best.values
+
+
+@torch.no_grad()
+def next_sentence_accuracy(
+    model: BertForPretraining, ids: Tensor, token_type_ids: Tensor, attention_mask: Tensor, labels: Tensor,
+    batch_size: int = 128,
+) -> float:
+    """Fraction of sentence pairs whose NSP head picks the right class (0 = 'B follows A') (Q17)."""
+    if not len(ids) == len(token_type_ids) == len(attention_mask) == len(labels):
+        raise ValueError(f"row counts differ: {len(ids)}, {len(token_type_ids)}, {len(attention_mask)}, {len(labels)}")
+    model.eval()
+    correct = 0
+    for i in range(0, len(ids), batch_size):
+        rows = slice(i, i + batch_size)
+        _, nsp_logits = model(ids[rows], attention_mask[rows], token_type_ids[rows])
+        correct += int((nsp_logits.argmax(-1) == labels[rows]).sum())
+    return correct / len(ids)

@@ -85,7 +85,7 @@ class GPT(nn.Module):
         total = input_ids.size(1) + max_new_tokens
         if total > self.config.max_positions:
             raise ValueError(f"prompt + max_new_tokens = {total} exceeds max_positions = {self.config.max_positions}")
-        caches = [KVCache() for _ in self.blocks] if use_cache else None
+        caches = [KVCache(total) for _ in self.blocks] if use_cache else None
         tokens, step_input = input_ids, input_ids
         finished = torch.zeros(input_ids.size(0), dtype=torch.bool, device=input_ids.device)
         for _ in range(max_new_tokens):
@@ -137,18 +137,39 @@ class GPTClassifier(nn.Module):
 @torch.no_grad()
 def generation_trace(
     model: GPT, input_ids: Tensor, max_new_tokens: int, top: int = 5, temperature: float = 0.0,
-    top_k: int | None = None, generator: torch.Generator | None = None,
-) -> tuple[Tensor, list[tuple[Tensor, Tensor]]]:
-    """Generate for one prompt, keeping the `top` likeliest next tokens and their probabilities per step (Q17)."""
+    top_k: int | None = None, generator: torch.Generator | None = None, eos_id: int | None = None,
+) -> tuple[Tensor, list[dict]]:
+    """Generate for one prompt, recording each step's `top` likeliest tokens and the token picked (Q17).
+
+    Each step is {"top_ids", "top_probabilities", "picked", "picked_probability", "picked_rank"}; probabilities
+    are softmax(logits / temperature) (plain softmax when greedy) and rank 1 is the likeliest token. Generation
+    stops after `eos_id`.
+    """
     if input_ids.size(0) != 1:
         raise ValueError(f"generation_trace follows one prompt, got a batch of {input_ids.size(0)}")
-    caches = [KVCache() for _ in model.blocks]
+    caches = [KVCache(input_ids.size(1) + max_new_tokens) for _ in model.blocks]
     tokens, step_input, trace = input_ids, input_ids, []
     for _ in range(max_new_tokens):
         logits = model(step_input, caches=caches)[:, -1]
-        probabilities = (logits / max(temperature, 1e-8) if temperature else logits).softmax(-1)[0]
-        trace.append(probabilities.topk(top))
+        probabilities = (logits / temperature if temperature else logits).softmax(-1)[0]
+        best = probabilities.topk(top)
         next_token = pick_next_token(logits, temperature, top_k, generator)
+        picked = int(next_token[0])
+        trace.append({
+            "top_ids": best.indices.tolist(), "top_probabilities": best.values.tolist(), "picked": picked,
+            "picked_probability": float(probabilities[picked]),
+            "picked_rank": 1 + int((probabilities > probabilities[picked]).sum()),
+        })
         tokens = torch.cat([tokens, next_token[:, None]], dim=1)
         step_input = next_token[:, None]
-    return tokens, [(t.indices, t.values) for t in trace]
+        if picked == eos_id:
+            break
+    return tokens, trace
+
+
+def repeated_ngram_fraction(tokens: list[int], n: int = 2) -> float:
+    """Share of the n-grams in `tokens` that already occurred earlier in it: 0 = no repeats, near 1 = a loop (Q17)."""
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    grams = [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return sum(gram in grams[:i] for i, gram in enumerate(grams)) / len(grams) if grams else 0.0

@@ -70,18 +70,37 @@ def train_bert(
     special_ids: list[int],
     steps: int,
     **fit_args,
-) -> list[float]:
-    """BERT pretraining: masked-token loss plus next-sentence loss, fresh masks every step (Q17)."""
+) -> dict[str, list[float]]:
+    """BERT pretraining on masked-token plus next-sentence loss, fresh masks every step (Q17).
+
+    Returns per step: "mlm" and "nsp" losses and "mlm_predictions", the number of masked tokens scored.
+    """
     generator = torch.Generator().manual_seed(fit_args.get("seed", 0) + 1)
     vocab_size = model.encoder.config.vocab_size
+    log: dict[str, list[float]] = {"mlm": [], "nsp": [], "mlm_predictions": []}
 
     def batch_loss(indices: Tensor) -> Tensor:
         corrupted, labels = mask_tokens(ids[indices], mask_id, vocab_size, special_ids, generator=generator)
         mlm_logits, nsp_logits = model(corrupted, attention_mask[indices], token_type_ids[indices])
         mlm = F.cross_entropy(mlm_logits.flatten(0, 1), labels.flatten(), ignore_index=IGNORE_INDEX)
-        return mlm + F.cross_entropy(nsp_logits, nsp_labels[indices])
+        nsp = F.cross_entropy(nsp_logits, nsp_labels[indices])
+        log["mlm"].append(mlm.item())
+        log["nsp"].append(nsp.item())
+        log["mlm_predictions"].append(float((labels != IGNORE_INDEX).sum()))
+        return mlm + nsp
 
-    return fit(model, batch_loss, len(ids), steps, desc="BERT", **fit_args)
+    fit(model, batch_loss, len(ids), steps, desc="BERT", **fit_args)
+    return log
+
+
+def next_token_targets(ids: Tensor, pad_id: int) -> Tensor:
+    """Number of next-token predictions each right-padded row gives a GPT: its real tokens after the first (Q17)."""
+    return (ids[:, 1:] != pad_id).sum(1)
+
+
+def masked_token_targets(ids: Tensor, special_ids: list[int], mask_prob: float = 0.15) -> Tensor:
+    """Expected number of masked-token predictions each row gives a BERT: mask_prob x its ordinary tokens (Q17)."""
+    return mask_prob * (~torch.isin(ids, torch.tensor(special_ids))).sum(1)
 
 
 def train_translator(

@@ -12,6 +12,8 @@ from mlqa.transformer import (
     EncoderDecoder,
     GPTClassifier,
     from_hf,
+    perturbed,
+    reference_models,
 )
 
 ATOL = 1e-5
@@ -19,29 +21,6 @@ VOCAB, PAD = 61, 0
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # see tests/conftest.py
-
-def perturbed(model: torch.nn.Module, seed: int = 0, embedding_std: float = 0.3) -> torch.nn.Module:
-    """Random HF models start with zero biases and unit LayerNorms; make every trainable weight count.
-
-    Weights get std 0.3 so a wrong GELU shows; small embedding tables (std 0.01) give the first LayerNorm a
-    small input variance, so a wrong epsilon shows too.
-    """
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for param in model.parameters():
-            if param.requires_grad:
-                std = embedding_std if is_embedding(model, param) else 0.3
-                param.copy_(torch.randn(param.shape, generator=generator) * std)
-        for name, buffer in model.named_buffers():
-            if name.endswith("final_logits_bias"):
-                buffer.copy_(torch.randn(buffer.shape, generator=generator) * 0.3)
-    return model.eval()
-
-
-def is_embedding(model: torch.nn.Module, param: torch.nn.Parameter) -> bool:
-    """Whether `param` is the weight of an nn.Embedding inside `model`."""
-    return any(isinstance(m, torch.nn.Embedding) and m.weight is param for m in model.modules())
-
 
 def batch(seed: int = 1, size: int = 3, seq: int = 9, vocab: int = VOCAB) -> tuple[torch.Tensor, torch.Tensor]:
     """Token ids (avoiding PAD) and a right-padded attention mask with rows of different lengths."""
@@ -228,3 +207,22 @@ def test_unsupported_models_are_refused():
         from_hf(hf.GPT2LMHeadModel(gpt2_config(scale_attn_by_inverse_layer_idx=True)))
     with pytest.raises(ValueError, match="silu"):
         from_hf(hf.BertModel(hf.BertConfig(**{**bert_config().to_dict(), "hidden_act": "silu"})))
+
+
+def test_reference_models_are_seeded_and_match_mlqa():
+    """reference_models(seed) draws every weight from its seed: same seed, same weights; mlqa matches each."""
+    first, again, other = reference_models(seed=0), reference_models(seed=0), reference_models(seed=1)
+    ids = torch.randint(3, 97, (2, 12), generator=torch.Generator().manual_seed(1))
+    for name in ("GPT-2", "BERT", "Marian"):
+        weights = [dict(m[name].named_parameters()) for m in (first, again, other)]
+        assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0]), name
+        assert not all(torch.equal(weights[0][k], weights[2][k]) for k in weights[0]), name
+    marian = first["Marian"]
+    assert torch.equal(marian.final_logits_bias, again["Marian"].final_logits_bias)
+    assert marian.final_logits_bias.abs().max() > 0
+    with torch.no_grad():
+        assert (from_hf(first["GPT-2"])(ids) - first["GPT-2"](input_ids=ids).logits).abs().max() < ATOL
+        assert (from_hf(first["BERT"])(ids)[1] - first["BERT"](input_ids=ids).seq_relationship_logits
+                ).abs().max() < ATOL
+        assert (from_hf(marian)(ids, ids[:, :5]) - marian(input_ids=ids, decoder_input_ids=ids[:, :5]).logits
+                ).abs().max() < ATOL
