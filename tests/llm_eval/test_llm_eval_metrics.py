@@ -84,3 +84,11 @@ def test_perplexity_equals_hugging_face_loss(one_thread):
     assert perplexity(model, ids, mask) == pytest.approx(math.exp(masked_loss), rel=1e-5)
     with pytest.raises(ValueError, match="seq >= 2"):
         perplexity(model, ids[:, :1])
+
+
+def test_answer_label_reads_negation():
+    from mlqa.llm_eval import answer_label
+
+    assert answer_label("The sentiment is not positive.") == "negative"
+    assert answer_label("Clearly pleased, a good review") == "positive"
+    assert answer_label("No idea.") is None
