@@ -284,6 +284,7 @@ SLIDER_DRIVER_GAPS = {
     "q09-generative-ai-models": "interact_manual trains a model on its Run button (slow), no redraw within 30 s",
     "q11-number-of-parameters": "the calculator's first control shows text, not a figure",
     "q15-text-data-augmentation": "the control's figure is not the cell's first image",
+    "q19-evaluating-llms": "its control is a text box, not a slider",
     "q20-stateless-and-stateful-training": "interact_manual: no figure before the Run button",
     "q25-confidence-intervals": "the dependency analysis misses the cell that defines `widths`",
     "q27-proper-metrics": "the figure did not change within 30 s",
