@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from mlqa.generative.diffusion import DDPMSchedule
-from mlqa.generative.nets import mlp, train_steps
+from mlqa.generative.nets import fit_loss, mlp, train_steps
 
 
 class EnergyModel(nn.Module):
@@ -33,18 +33,12 @@ class EnergyModel(nn.Module):
 
     def fit(self, data, steps=1000, batch_size=256, seed=0, progress=False):
         """Denoising score matching: the score at a noised point should point back to the clean one (Q9)."""
-        torch.manual_seed(seed)
-        opt = torch.optim.Adam(self.parameters(), lr=2e-3)
-
-        def step(x):
+        def loss(x):
             noise = torch.randn_like(x) * self.sigma
-            loss = ((self.score(x + noise, create_graph=True) + noise / self.sigma**2) ** 2).sum(1).mean()
-            opt.zero_grad()
-            (loss * self.sigma**2).backward()
-            opt.step()
-            return loss.item() * self.sigma**2
+            error = ((self.score(x + noise, create_graph=True) + noise / self.sigma**2) ** 2).sum(1).mean()
+            return error * self.sigma**2
 
-        return train_steps(step, data, steps, batch_size, seed, progress, self.name)
+        return fit_loss(self, loss, data, steps, batch_size, seed, progress)
 
     def sample(self, n, seed=0):
         """Langevin dynamics from uniform noise over the data's box (Q9)."""
@@ -70,21 +64,14 @@ class VAE(nn.Module):
 
     def fit(self, data, steps=1000, batch_size=256, seed=0, progress=False):
         """Maximise the evidence lower bound with the reparameterisation trick (Q9)."""
-        torch.manual_seed(seed)
-        opt = torch.optim.Adam(self.parameters(), lr=2e-3)
-
-        def step(x):
+        def loss(x):
             mu, log_var = self.encoder(x).chunk(2, 1)
             z = mu + torch.randn_like(mu) * (0.5 * log_var).exp()
             recon = 0.5 * (((x - self.decoder(z)) ** 2) / self.log_var.exp() + self.log_var).sum(1)
             kl = 0.5 * (mu**2 + log_var.exp() - 1 - log_var).sum(1)
-            loss = (recon + kl).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss.item()
+            return (recon + kl).mean()
 
-        return train_steps(step, data, steps, batch_size, seed, progress, self.name)
+        return fit_loss(self, loss, data, steps, batch_size, seed, progress)
 
     @torch.no_grad()
     def sample(self, n, seed=0):
@@ -182,17 +169,7 @@ class RealNVP(nn.Module):
         return -0.5 * (z**2).sum(1) - math.log(2 * math.pi) + log_det
 
     def fit(self, data, steps=1000, batch_size=256, seed=0, progress=False):
-        torch.manual_seed(seed)
-        opt = torch.optim.Adam(self.parameters(), lr=2e-3)
-
-        def step(x):
-            loss = -self.log_prob(x).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss.item()
-
-        return train_steps(step, data, steps, batch_size, seed, progress, self.name)
+        return fit_loss(self, lambda x: -self.log_prob(x).mean(), data, steps, batch_size, seed, progress, lr=2e-3)
 
     @torch.no_grad()
     def sample(self, n, seed=0):
@@ -230,17 +207,7 @@ class Autoregressive(nn.Module):
         return log_p1 + log_p2 - 2 * math.log(self.bin_width)
 
     def fit(self, data, steps=1000, batch_size=256, seed=0, progress=False):
-        torch.manual_seed(seed)
-        opt = torch.optim.Adam(self.parameters(), lr=5e-3)
-
-        def step(x):
-            loss = -self.log_prob(x).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss.item()
-
-        return train_steps(step, data, steps, batch_size, seed, progress, self.name)
+        return fit_loss(self, lambda x: -self.log_prob(x).mean(), data, steps, batch_size, seed, progress, lr=5e-3)
 
     @torch.no_grad()
     def sample(self, n, seed=0):
@@ -274,19 +241,12 @@ class Diffusion(nn.Module):
 
     def fit(self, data, steps=1000, batch_size=256, seed=0, progress=False):
         """Learn to predict the noise that was added at a random step (Q9)."""
-        torch.manual_seed(seed)
-        opt = torch.optim.Adam(self.parameters(), lr=2e-3)
-
-        def step(x):
+        def loss(x):
             t = torch.randint(0, self.schedule.timesteps, (len(x),))
             noise = torch.randn_like(x)
-            loss = ((self.predict_noise(self.schedule.add_noise(x, noise, t), t) - noise) ** 2).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss.item()
+            return ((self.predict_noise(self.schedule.add_noise(x, noise, t), t) - noise) ** 2).mean()
 
-        return train_steps(step, data, steps, batch_size, seed, progress, self.name)
+        return fit_loss(self, loss, data, steps, batch_size, seed, progress)
 
     @torch.no_grad()
     def sample(self, n, seed=0):

@@ -31,3 +31,19 @@ def train_steps(step: Callable[[torch.Tensor], float], data: torch.Tensor, steps
     for _ in tqdm(range(steps), desc=desc, disable=not progress, leave=False):
         losses.append(step(data[torch.randint(0, len(data), (batch_size,), generator=g)]))
     return losses, time.perf_counter() - start
+
+
+def fit_loss(model: nn.Module, loss_fn: Callable[[torch.Tensor], torch.Tensor], data: torch.Tensor, steps: int,
+             batch_size: int, seed: int, progress: bool = False, lr: float = 2e-3) -> tuple[list[float], float]:
+    """Minimise `loss_fn(batch)` over the model's parameters with Adam; return losses and seconds (Q9)."""
+    torch.manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+
+    def step(x: torch.Tensor) -> float:
+        loss = loss_fn(x)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    return train_steps(step, data, steps, batch_size, seed, progress, getattr(model, "name", "training"))
