@@ -16,8 +16,9 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from mlqa.limited.data import Split, TechniqueResult, digits_split
-from mlqa.limited.nets import accuracy, mlp_classifier, one_thread, train_classifier
+from mlqa.limited.nets import accuracy, mlp_classifier, train_classifier
 from mlqa.limited.semi_supervised import pseudo_label_fit
+from mlqa.utils import torch_threads
 
 
 def distill(teacher_logits: np.ndarray, X: np.ndarray, X_labeled: np.ndarray, y_labeled: np.ndarray,
@@ -45,7 +46,7 @@ def compare_students(split: Split, temperature: float = 4.0, seed: int = 0) -> d
     teacher = pseudo_label_fit(split)
     X_all = np.concatenate([split.X_labeled, split.X_pool])
     y_hard = np.concatenate([split.y_labeled, teacher.predict(split.X_pool)])
-    with one_thread():
+    with torch_threads():
         labels_only = train_classifier(mlp_classifier(split.n_classes, seed=seed), split.X_labeled,
                                        split.y_labeled, epochs=200, seed=seed)
         hard = train_classifier(mlp_classifier(split.n_classes, seed=seed), X_all, y_hard, epochs=200, seed=seed)

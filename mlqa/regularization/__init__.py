@@ -22,14 +22,14 @@ from mlqa.regularization.overfitting import (
                                            tune_knobs,
 )
 from mlqa.regularization.pruning import l1_unstructured_mask, stacked_masks
-from mlqa.regularization.training import StackedHistory, StackedMLP, fit_stacked, one_thread, stack_splits
+from mlqa.regularization.training import StackedHistory, StackedMLP, fit_stacked, stack_splits
 from mlqa.regularization.weight_decay import l2_vs_decoupled, train_linear
 
 __all__ = ["OverfitSplit", "digits_overfit_split", "distillation_loss", "InvertedDropout", "inverted_dropout",
            "stacked_dropout", "EarlyStopping", "bootstrap_indices", "ensemble_predict", "fit_members",
            "inference_seconds", "kfold_train_indices", "majority_vote", "GRIDS", "SETUP", "TUNED", "MethodResult",
            "compare_methods", "dropout_sweep", "tune_knobs", "l1_unstructured_mask", "stacked_masks",
-           "StackedHistory", "StackedMLP", "fit_stacked", "one_thread", "stack_splits", "l2_vs_decoupled",
+           "StackedHistory", "StackedMLP", "fit_stacked", "stack_splits", "l2_vs_decoupled",
            "train_linear"]
 
 # Figures drawn by this package (python -m mlqa figures): name -> "module:function".
