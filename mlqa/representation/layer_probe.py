@@ -40,8 +40,8 @@ class SmallCNN(nn.Module):
         return self.activations(x)[-1]
 
 
-def train_cnn(X: np.ndarray, y: np.ndarray, epochs: int = 30, lr: float = 3e-3, batch_size: int = 64, seed: int = 0,
-              device: torch.device | str | None = None) -> SmallCNN:
+def train_cnn(X: np.ndarray, y: np.ndarray, epochs: int = 15, lr: float = 1e-2, batch_size: int = 128,
+              seed: int = 0, device: torch.device | str | None = None) -> SmallCNN:
     """Train SmallCNN on images X (n, 64) and labels y with Adam and cross-entropy (Q1)."""
     if len(X) != len(y) or len(X) == 0:
         raise ValueError(f"X and y must be non-empty and of equal length, got {len(X)} and {len(y)}")
@@ -88,7 +88,7 @@ class LayerProbe:
     references_per_class: int
 
 
-def probe_layers(seeds: tuple[int, ...] = (0, 1, 2), references_per_class: int = 5, k: int = 3, epochs: int = 30,
+def probe_layers(seeds: tuple[int, ...] = (0, 1, 2), references_per_class: int = 5, k: int = 3, epochs: int = 15,
                  device: torch.device | str | None = None, progress: bool = False) -> LayerProbe:
     """Train SmallCNN on one half of the digits; k-NN with a few references per class on the other half (Q1)."""
     if not seeds:

@@ -8,7 +8,7 @@ from mlqa.representation import LAYERS, SmallCNN, knn_accuracy, probe_layers, tr
 
 
 def test_penultimate_layer_beats_pixels_only_after_training(one_thread):
-    probe = probe_layers(seeds=(0,), epochs=20, device="cpu")
+    probe = probe_layers(seeds=(0,), device="cpu")
     pixels, penultimate = LAYERS.index("pixels"), LAYERS.index("fc2 (penultimate)")
     assert probe.trained.shape == probe.untrained.shape == (1, len(LAYERS))
     assert probe.trained[0, pixels] == probe.untrained[0, pixels]  # the same pixels, the same neighbours
