@@ -44,7 +44,8 @@ _P4, _P5 = "IV. Production and deployment", "V. Predictive performance and model
 START_HERE = Question(0, "Start Here", "Start here", "start-here", available=True)
 
 QUESTIONS: list[Question] = [
-    Question(1, "Embeddings, Latent Space, and Representations", _P1, "embeddings", "mlqa.representation"),
+    Question(1, "Embeddings, Latent Space, and Representations", _P1, "embeddings", "mlqa.representation",
+             available=True),
     Question(2, "Self-Supervised Learning", _P1, "self-supervised-learning", "mlqa.selfsupervised"),
     Question(3, "Few-Shot Learning", _P1, "few-shot-learning", "mlqa.fewshot", available=True),
     Question(4, "The Lottery Ticket Hypothesis", _P1, "lottery-ticket-hypothesis", "mlqa.regularization"),
