@@ -7,13 +7,14 @@ hidden ones set to zero, which is the same task for an 8x8 image. The loss count
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from mlqa.limited import mlp_body, one_thread
+from mlqa.limited import digits_split, mlp_body, one_thread
 from mlqa.utils import get_device
 
 
@@ -74,3 +75,10 @@ def pretrain_masked_autoencoder(X_unlabeled: np.ndarray, mask_ratio: float = 0.5
                 loss.backward()
                 optimizer.step()
     return MaskedAutoencoder(encoder.cpu().eval(), decoder.cpu().eval(), mask_ratio)
+
+
+@lru_cache(maxsize=2)
+def trained_masked_autoencoder(seed: int = 0) -> MaskedAutoencoder:
+    """The masked autoencoder (ratio 0.5) pretrained on seed `seed`'s unlabeled digits, trained once (Q2)."""
+    split = digits_split(1, seed)
+    return pretrain_masked_autoencoder(np.concatenate([split.X_labeled, split.X_pool]), seed=seed)

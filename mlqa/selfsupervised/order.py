@@ -19,6 +19,7 @@ from torch import nn
 
 from mlqa.fewshot import mlp_encoder
 from mlqa.limited import encode, one_thread, probe_accuracy, split_labels
+from mlqa.utils import get_device
 
 VELOCITIES = (-3.0, -1.0, 1.0, 3.0)  # pixels per frame: fast left, slow left, slow right, fast right
 ORDER_ARMS = ("raw frames", "random frame encoder", "order-prediction pretraining")
@@ -67,26 +68,27 @@ class OrderPredictor:
 def shuffle_frames(clips: torch.Tensor, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Clips (n, frames, width) with their frames in random orders, and each order's class in `order_classes` (Q2)."""
     classes = order_classes(clips.shape[1])
-    orders = torch.tensor(classes + [c[::-1] for c in classes])  # both directions of each class
-    chosen = torch.randint(0, len(orders), (len(clips),), generator=generator)
+    orders = torch.tensor(classes + [c[::-1] for c in classes], device=clips.device)  # both directions of each
+    chosen = torch.randint(0, len(orders), (len(clips),), generator=generator).to(clips.device)
     shuffled = clips.gather(1, orders[chosen].unsqueeze(-1).expand(-1, -1, clips.shape[2]))
     return shuffled, chosen % len(classes)
 
 
 def pretrain_order_prediction(videos: np.ndarray, epochs: int = 40, batch_size: int = 128,
-                              seed: int = 0) -> OrderPredictor:
-    """Train a per-frame encoder whose features, concatenated, tell how the frames were shuffled (Q2)."""
+                              seed: int = 0, device: torch.device | str | None = None) -> OrderPredictor:
+    """Train a per-frame encoder whose features, concatenated, tell how the frames were shuffled; on CPU after (Q2)."""
     if videos.ndim != 3 or epochs < 1:
         raise ValueError(f"need videos of shape (n, frames, width) and epochs >= 1, got {videos.shape}, {epochs}")
     n, frames, width = videos.shape
-    frame_encoder = mlp_encoder(width, hidden=64, embedding=32, seed=seed)
-    head = nn.Sequential(nn.Linear(32 * frames, 128), nn.ReLU(), nn.Linear(128, len(order_classes(frames))))
+    device = torch.device(device) if device is not None else get_device()
+    frame_encoder = mlp_encoder(width, hidden=64, embedding=32, seed=seed).to(device)
+    head = nn.Sequential(nn.Linear(32 * frames, 128), nn.ReLU(), nn.Linear(128, len(order_classes(frames)))).to(device)
     optimizer = torch.optim.Adam([*frame_encoder.parameters(), *head.parameters()], lr=2e-3)
     generator = torch.Generator().manual_seed(seed)
-    clips = torch.as_tensor(videos)
+    clips = torch.as_tensor(videos).to(device)
     with one_thread():
         for _ in range(epochs):
-            order = torch.randperm(n, generator=generator)
+            order = torch.randperm(n, generator=generator).to(device)
             for start in range(0, n, batch_size):
                 batch = clips[order[start:start + batch_size]]
                 shuffled, target = shuffle_frames(batch, generator)
@@ -94,7 +96,7 @@ def pretrain_order_prediction(videos: np.ndarray, epochs: int = 40, batch_size: 
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
-    return OrderPredictor(frame_encoder.eval(), head.eval())
+    return OrderPredictor(frame_encoder.cpu().eval(), head.cpu().eval())
 
 
 def video_features(frame_encoder: nn.Module, videos: np.ndarray) -> np.ndarray:
@@ -104,7 +106,8 @@ def video_features(frame_encoder: nn.Module, videos: np.ndarray) -> np.ndarray:
 
 
 def order_comparison(budgets: Sequence[int] = (2, 5, 20), seeds: Sequence[int] = (0, 1, 2, 3, 4),
-                     n_videos: int = 1200, epochs: int = 40) -> dict[str, np.ndarray]:
+                     n_videos: int = 1200, epochs: int = 40,
+                     device: torch.device | str | None = None) -> dict[str, np.ndarray]:
     """Probe accuracy on the motion class per arm in `ORDER_ARMS`, arrays of shape (seeds, budgets) (Q2)."""
     if not budgets or min(budgets) < 1 or not seeds:
         raise ValueError(f"need at least one budget >= 1 and one seed, got budgets={list(budgets)}, "
@@ -113,9 +116,10 @@ def order_comparison(budgets: Sequence[int] = (2, 5, 20), seeds: Sequence[int] =
     for i, seed in enumerate(seeds):
         videos, labels = moving_dot_videos(n_videos, seed=seed)
         first = split_labels(videos, labels, budgets[0], seed)
+        pretrained = pretrain_order_prediction(np.concatenate([first.X_labeled, first.X_pool]), epochs=epochs,
+                                               seed=seed, device=device)
         encoders = {"random frame encoder": mlp_encoder(videos.shape[2], hidden=64, embedding=32, seed=seed).eval(),
-                    "order-prediction pretraining": pretrain_order_prediction(
-                        np.concatenate([first.X_labeled, first.X_pool]), epochs=epochs, seed=seed).frame_encoder}
+                    "order-prediction pretraining": pretrained.frame_encoder}
         for j, budget in enumerate(budgets):
             split = split_labels(videos, labels, budget, seed)
             flat = (split.X_labeled.reshape(len(split.X_labeled), -1), split.X_test.reshape(len(split.X_test), -1))

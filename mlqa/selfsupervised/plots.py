@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -12,7 +10,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from mlqa.limited import digits_split
 from mlqa.selfsupervised.augment import random_views
-from mlqa.selfsupervised.masked_autoencoder import MaskedAutoencoder, patch_mask, pretrain_masked_autoencoder
+from mlqa.selfsupervised.masked_autoencoder import patch_mask, trained_masked_autoencoder
 from mlqa.selfsupervised.probe import ARMS, ProbeCurves, probe_curves
 from mlqa.utils import use_style
 
@@ -42,13 +40,6 @@ def views_figure(n_digits: int = 6, seed: int = 0) -> Figure:
     fig.suptitle("SimCLR pulls two views of a digit together; the masked autoencoder redraws hidden patches")
     fig.tight_layout()
     return fig
-
-
-@lru_cache(maxsize=2)
-def trained_masked_autoencoder(seed: int = 0) -> MaskedAutoencoder:
-    """The masked autoencoder (ratio 0.5) pretrained on seed `seed`'s unlabeled digits, trained once (Q2)."""
-    split = digits_split(1, seed)
-    return pretrain_masked_autoencoder(np.concatenate([split.X_labeled, split.X_pool]), seed=seed, device="cpu")
 
 
 def reconstruction_figure(mask_ratio: float = 0.5, n_digits: int = 6, seed: int = 0) -> Figure:
