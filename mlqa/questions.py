@@ -46,7 +46,8 @@ START_HERE = Question(0, "Start Here", "Start here", "start-here", available=Tru
 QUESTIONS: list[Question] = [
     Question(1, "Embeddings, Latent Space, and Representations", _P1, "embeddings", "mlqa.representation",
              available=True),
-    Question(2, "Self-Supervised Learning", _P1, "self-supervised-learning", "mlqa.selfsupervised"),
+    Question(2, "Self-Supervised Learning", _P1, "self-supervised-learning", "mlqa.selfsupervised",
+             available=True),
     Question(3, "Few-Shot Learning", _P1, "few-shot-learning", "mlqa.fewshot", available=True),
     Question(4, "The Lottery Ticket Hypothesis", _P1, "lottery-ticket-hypothesis", "mlqa.regularization"),
     Question(5, "Reducing Overfitting with Data", _P1, "reducing-overfitting-with-data", "mlqa.regularization"),

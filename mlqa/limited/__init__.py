@@ -1,12 +1,12 @@
 """Q30: learning with limited labeled data, every technique on one protocol."""
 
 from mlqa.limited.data import Split, TechniqueResult, digits_split, split_labels
-from mlqa.limited.nets import accuracy, encode, mlp_body, mlp_classifier, one_thread, train_classifier
+from mlqa.limited.nets import accuracy, encode, mlp_body, mlp_classifier, train_classifier
 from mlqa.limited.self_supervised import probe_accuracy
 from mlqa.limited.techniques import TECHNIQUES, get_technique
 
 __all__ = ["Split", "TechniqueResult", "digits_split", "split_labels", "TECHNIQUES", "get_technique",
-           "accuracy", "encode", "mlp_body", "mlp_classifier", "one_thread", "train_classifier",
+           "accuracy", "encode", "mlp_body", "mlp_classifier", "train_classifier",
            "probe_accuracy"]
 
 # Figures drawn by this package (python -m mlqa figures): name -> "module:function".

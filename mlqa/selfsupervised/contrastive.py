@@ -8,9 +8,9 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from mlqa.limited import mlp_body, one_thread
+from mlqa.limited import mlp_body
 from mlqa.selfsupervised.augment import random_views
-from mlqa.utils import get_device
+from mlqa.utils import get_device, torch_threads
 
 
 def nt_xent_loss(z1: torch.Tensor, z2: torch.Tensor, temperature: float = 0.5) -> torch.Tensor:
@@ -47,7 +47,7 @@ def pretrain_simclr(X_unlabeled: np.ndarray, epochs: int = 60, batch_size: int =
     generator = torch.Generator().manual_seed(seed)
     images = torch.as_tensor(X_unlabeled, dtype=torch.float32).to(device)
     encoder.train()
-    with one_thread():
+    with torch_threads():
         for _ in tqdm(range(epochs), desc="SimCLR", disable=not progress):
             order = torch.randperm(len(images), generator=generator).to(device)
             for start in range(0, len(images) - batch_size + 1, batch_size):  # full batches only

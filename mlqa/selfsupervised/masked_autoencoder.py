@@ -14,8 +14,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from mlqa.limited import digits_split, mlp_body, one_thread
-from mlqa.utils import get_device
+from mlqa.limited import digits_split, mlp_body
+from mlqa.utils import get_device, torch_threads
 
 
 def patch_mask(n: int, mask_ratio: float, patch: int = 2, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -63,7 +63,7 @@ def pretrain_masked_autoencoder(X_unlabeled: np.ndarray, mask_ratio: float = 0.5
     generator = torch.Generator().manual_seed(seed)
     images = torch.as_tensor(X_unlabeled, dtype=torch.float32).to(device)
     encoder.train()
-    with one_thread():
+    with torch_threads():
         for _ in tqdm(range(epochs), desc="masked autoencoder", disable=not progress):
             order = torch.randperm(len(images), generator=generator).to(device)
             for start in range(0, len(images), batch_size):

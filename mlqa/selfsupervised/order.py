@@ -18,8 +18,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from mlqa.fewshot import mlp_encoder
-from mlqa.limited import encode, one_thread, probe_accuracy, split_labels
-from mlqa.utils import get_device
+from mlqa.limited import encode, probe_accuracy, split_labels
+from mlqa.utils import get_device, torch_threads
 
 VELOCITIES = (-3.0, -1.0, 1.0, 3.0)  # pixels per frame: fast left, slow left, slow right, fast right
 ORDER_ARMS = ("raw frames", "random frame encoder", "order-prediction pretraining")
@@ -86,7 +86,7 @@ def pretrain_order_prediction(videos: np.ndarray, epochs: int = 40, batch_size: 
     optimizer = torch.optim.Adam([*frame_encoder.parameters(), *head.parameters()], lr=2e-3)
     generator = torch.Generator().manual_seed(seed)
     clips = torch.as_tensor(videos).to(device)
-    with one_thread():
+    with torch_threads():
         for _ in range(epochs):
             order = torch.randperm(n, generator=generator).to(device)
             for start in range(0, n, batch_size):

@@ -21,12 +21,12 @@ from mlqa.limited import (
     encode,
     mlp_body,
     mlp_classifier,
-    one_thread,
     probe_accuracy,
     train_classifier,
 )
 from mlqa.selfsupervised.contrastive import pretrain_simclr
 from mlqa.selfsupervised.masked_autoencoder import pretrain_masked_autoencoder
+from mlqa.utils import torch_threads
 
 ARMS = ("raw pixels", "random encoder", "masked autoencoder", "SimCLR", "supervised from scratch")
 
@@ -68,7 +68,7 @@ def probe_curves(budgets: Sequence[int] = (1, 2, 5, 20), seeds: Sequence[int] = 
             for arm, encoder in encoders.items():
                 scores[arm][i, j] = probe_accuracy(encode(encoder, split.X_labeled), split.y_labeled,
                                                      encode(encoder, split.X_test), split.y_test)
-            with one_thread():
+            with torch_threads():
                 model = train_classifier(mlp_classifier(split.n_classes, seed=seed), split.X_labeled, split.y_labeled,
                                          seed=seed)
             scores["supervised from scratch"][i, j] = accuracy(model, split.X_test, split.y_test)

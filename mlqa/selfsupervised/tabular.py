@@ -18,8 +18,8 @@ from sklearn.preprocessing import StandardScaler
 from torch import nn
 
 from mlqa.fewshot import mlp_encoder
-from mlqa.limited import encode, one_thread, probe_accuracy, split_labels
-from mlqa.utils import get_device
+from mlqa.limited import encode, probe_accuracy, split_labels
+from mlqa.utils import get_device, torch_threads
 
 TABULAR_ARMS = ("raw features (supervised baseline)", "random encoder", "masked-feature pretraining")
 
@@ -50,7 +50,7 @@ def pretrain_masked_features(X_unlabeled: np.ndarray, mask_rate: float = 0.3, ep
     optimizer = torch.optim.Adam(parameters, lr=1e-3)
     generator = torch.Generator().manual_seed(seed)
     rows = torch.as_tensor(X_unlabeled, dtype=torch.float32).to(device)
-    with one_thread():
+    with torch_threads():
         for _ in range(epochs):
             order = torch.randperm(len(rows), generator=generator).to(device)
             for start in range(0, len(rows), batch_size):
