@@ -59,12 +59,14 @@ from mlqa.regularization.lottery import (  # noqa: E402
                                            random_unstructured_mask,
                                            small_dense_accuracy,
                                            sparsity,
+                                           sparsity_schedule,
                                            train_masked,
 )
 
 __all__ += ["DeadUnitFate", "dead_unit_fate", "dead_units", "pruned_fraction_of_units", "remove_units",
             "unit_weight_fraction", "TICKET_ARMS", "LotteryResult", "LotterySetup", "batch_orders",
             "dense_weight_count", "error_barrier", "interpolation_accuracy", "iterative_l1_mask", "lottery_experiment",
-            "lottery_split", "random_unstructured_mask", "small_dense_accuracy", "sparsity", "train_masked"]
+            "lottery_split", "random_unstructured_mask", "small_dense_accuracy", "sparsity", "sparsity_schedule",
+            "train_masked"]
 FIGURES.update({"q04-accuracy-vs-sparsity": "mlqa.regularization.plots_lottery:accuracy_figure",
                 "q04-first-layer-masks": "mlqa.regularization.plots_lottery:first_layer_figure"})

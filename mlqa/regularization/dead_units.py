@@ -38,6 +38,7 @@ def remove_units(model: StackedMLP, remove: Sequence[torch.Tensor]) -> StackedML
                          f"{[tuple(b.shape[::2]) for b in model.biases[:-1]]}; got {[tuple(r.shape) for r in remove]}")
     out = StackedMLP(list(range(model.n_models)), model.weights[0].shape[2], len(model.weights) - 1,
                      n_inputs=model.weights[0].shape[1], n_classes=model.weights[-1].shape[2])
+    out = out.to(model.weights[0].device)
     out.load_state_dict(model.state_dict())
     for layer, gone in enumerate(remove):
         keep = (~gone).float()

@@ -149,6 +149,17 @@ def sparsity(masks: Sequence[torch.Tensor]) -> float:
     return 1.0 - sum(float(m.sum()) for m in masks) / total
 
 
+def sparsity_schedule(setup: LotterySetup = LotterySetup(), n_inputs: int = 64, n_classes: int = 10) -> np.ndarray:
+    """The overall sparsity after each pruning round, counted without training (round 0: dense) (Q4)."""
+    widths = [n_inputs] + [setup.hidden] * setup.depth + [n_classes]
+    kept = [a * b for a, b in zip(widths[:-1], widths[1:])]
+    out = [0.0]
+    for _ in range(setup.rounds):
+        kept = [k - round(rate * k) for k, rate in zip(kept, setup.layer_rates())]
+        out.append(1.0 - sum(kept) / dense_weight_count(setup.hidden, setup.depth, n_inputs, n_classes))
+    return np.array(out)
+
+
 @dataclass
 class LotteryResult:
     """Test accuracy per round, arm and seed, the masks and the trained winning tickets (Q4).

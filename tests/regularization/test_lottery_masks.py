@@ -1,5 +1,6 @@
 """Lottery-ticket masks: the same as torch.nn.utils.prune, iteratively and at random; the experiment's mask sizes."""
 
+import numpy as np
 import pytest
 import torch
 from torch.nn.utils import prune
@@ -10,6 +11,7 @@ from mlqa.regularization import (
     lottery_experiment,
     random_unstructured_mask,
     sparsity,
+    sparsity_schedule,
 )
 
 SMALL = LotterySetup(hidden=16, steps=30, rounds=2, rewind_step=5)
@@ -55,6 +57,7 @@ def test_the_experiment_prunes_survivors_at_each_layers_rate_and_random_masks_ma
     last = result.masks["winning ticket"][-1]
     assert result.sparsity[-1] == pytest.approx(sparsity([m[0] for m in last]))
     assert 0 < result.sparsity[1] < result.sparsity[2] < 1
+    assert np.array_equal(result.sparsity, sparsity_schedule(SMALL))  # counted without training
 
 
 def test_bad_input_raises_value_error():
