@@ -35,3 +35,38 @@ __all__ = ["OverfitSplit", "digits_overfit_split", "distillation_loss", "Inverte
 # Figures drawn by this package (python -m mlqa figures): name -> "module:function".
 FIGURES: dict[str, str] = {"q06-overfitting-gap": "mlqa.regularization.plots:overfitting_figure",
                            "q06-dropout-sweep": "mlqa.regularization.plots:dropout_figure"}
+
+# Q4: the lottery ticket hypothesis
+from mlqa.regularization.dead_units import (  # noqa: E402 (this block is Q4's, kept apart for merging)
+                                           DeadUnitFate,
+                                           dead_unit_fate,
+                                           dead_units,
+                                           pruned_fraction_of_units,
+                                           remove_units,
+                                           unit_weight_fraction,
+)
+from mlqa.regularization.lottery import (  # noqa: E402
+                                           TICKET_ARMS,
+                                           LotteryResult,
+                                           LotterySetup,
+                                           batch_orders,
+                                           dense_weight_count,
+                                           error_barrier,
+                                           interpolation_accuracy,
+                                           iterative_l1_mask,
+                                           lottery_experiment,
+                                           lottery_split,
+                                           random_unstructured_mask,
+                                           small_dense_accuracy,
+                                           sparsity,
+                                           sparsity_schedule,
+                                           train_masked,
+)
+
+__all__ += ["DeadUnitFate", "dead_unit_fate", "dead_units", "pruned_fraction_of_units", "remove_units",
+            "unit_weight_fraction", "TICKET_ARMS", "LotteryResult", "LotterySetup", "batch_orders",
+            "dense_weight_count", "error_barrier", "interpolation_accuracy", "iterative_l1_mask", "lottery_experiment",
+            "lottery_split", "random_unstructured_mask", "small_dense_accuracy", "sparsity", "sparsity_schedule",
+            "train_masked"]
+FIGURES.update({"q04-accuracy-vs-sparsity": "mlqa.regularization.plots_lottery:accuracy_figure",
+                "q04-first-layer-masks": "mlqa.regularization.plots_lottery:first_layer_figure"})
