@@ -19,8 +19,8 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from tqdm.auto import tqdm
 
-from mlqa.regularization.training import StackedMLP, one_thread, stacked_accuracy
-from mlqa.utils import get_device
+from mlqa.regularization.training import StackedMLP, stacked_accuracy
+from mlqa.utils import get_device, torch_threads
 
 TICKET_ARMS = ("winning ticket", "late rewinding", "random reinitialisation", "random pruning")
 
@@ -244,7 +244,7 @@ def lottery_experiment(seeds: Sequence[int] = (0, 1, 2), setup: LotterySetup = L
     # Random masks must not reuse a seed of StackedMLP's initialisation: the same uniform draws would prune exactly
     # the largest (all the positive) initial weights.
     generator = torch.Generator().manual_seed(int(np.random.SeedSequence([*seeds, 4]).generate_state(1)[0]))
-    with one_thread():
+    with torch_threads():
         for r in tqdm(range(setup.rounds + 1), desc="pruning rounds", disable=not progress):
             if r == 0:  # the dense network (snapshotted for late rewinding) and a dense fresh initialisation
                 init, order = list(seeds) + fresh, list(seeds) * 2
@@ -308,7 +308,7 @@ def small_dense_accuracy(n_weights: int, seeds: Sequence[int] = (0, 1, 2), setup
     device = device or get_device()
     X_train, y_train, X_test, y_test = (torch.as_tensor(a, device=device) for a in lottery_split(setup))
     width = max(w for w in range(1, setup.hidden + 1) if dense_weight_count(w, setup.depth) <= n_weights)
-    with one_thread():
+    with torch_threads():
         model = StackedMLP([s + 2000 for s in seeds], width, setup.depth, n_inputs=X_train.shape[1]).to(device)
         orders = batch_orders(list(seeds), len(y_train), steps or setup.steps, setup.batch)
         train_masked(model, [torch.ones_like(w) for w in model.weights], X_train, y_train, orders, setup.lr)
