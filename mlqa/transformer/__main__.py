@@ -1,8 +1,10 @@
-"""Q17 sweeps too slow for the notebook; each stores its results under mlqa/transformer/results/.
+"""Q8 and Q17 sweeps too slow for the notebooks; each stores its results under mlqa/transformer/results/.
 
 python -m mlqa.transformer sweep-17a [--seeds 0 1 2] [--sizes 100 500 2000]
     (each point saved as sweep-17a-labels-<size>-seed-<seed>.json; the parts are read together)
 python -m mlqa.transformer sweep-17b [--seeds 0 1 2]   (saved as sweep-17b-seeds-<seeds>.json)
+python -m mlqa.transformer pretraining-gain [--seeds 0 1 2] [--sizes 100 300 1000 2000]
+    (Q8; each seed saved as pretraining-gain-seed-<seed>.json; the parts are read together)
 """
 
 import argparse
@@ -11,6 +13,7 @@ import torch
 
 from mlqa.transformer.data import load_tweets, sentiment_split
 from mlqa.transformer.experiments import POOL_SIZE, TEST_SIZE, encoded_split, load_minilm
+from mlqa.transformer.pretraining_gain import LABEL_SIZES, PRETRAIN_STEPS
 from mlqa.transformer.results import save_results
 
 
@@ -39,6 +42,16 @@ def sweep_17b_command(args: argparse.Namespace) -> None:
     print("saved", save_results(f"sweep-17b-seeds-{'-'.join(map(str, args.seeds))}", rows, settings))
 
 
+def pretraining_gain_command(args: argparse.Namespace) -> None:
+    """Q8: pretrained vs from-scratch tiny GPT classifiers over label sizes; each seed saved on its own."""
+    from mlqa.transformer.pretraining_gain import sweep_pretraining_gain
+
+    for seed in args.seeds:
+        rows, settings = sweep_pretraining_gain((seed,), tuple(args.sizes), args.pretrain_steps)
+        settings |= {"seeds": [seed], "threads": torch.get_num_threads(), "torch": torch.__version__}
+        print("saved", save_results(f"pretraining-gain-seed-{seed}", rows, settings))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m mlqa.transformer", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -51,6 +64,11 @@ def main() -> None:
     b = commands.add_parser("sweep-17b", help="tiny decoder vs tiny encoder as classifiers over seeds")
     b.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     b.set_defaults(run=sweep_17b_command)
+    g = commands.add_parser("pretraining-gain", help="Q8: tiny GPT pretrained on tweets vs from scratch, over labels")
+    g.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    g.add_argument("--sizes", type=int, nargs="+", default=list(LABEL_SIZES))
+    g.add_argument("--pretrain-steps", type=int, default=PRETRAIN_STEPS)
+    g.set_defaults(run=pretraining_gain_command)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a busy CPU)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

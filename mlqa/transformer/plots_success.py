@@ -71,3 +71,33 @@ def scaling_figure(result: ScalingResult | None = None) -> Figure:
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+def pretraining_gain_figure(rows: list[dict] | None = None) -> Figure:
+    """Test accuracy against labelled tweets, pretrained and from-scratch tiny GPTs: seeds as dots, mean ± std (Q8).
+
+    Without rows it draws the stored sweep (python -m mlqa.transformer pretraining-gain).
+    """
+    from mlqa.transformer.pretraining_gain import ARMS, PROBE_ARMS
+    from mlqa.transformer.results import load_results, summarise
+
+    if rows is None:
+        rows = [row for record in load_results("pretraining-gain") for row in record["rows"]]
+    summary = summarise(rows)
+    sizes = sorted({row["labels"] for row in rows})
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    styles = zip(ARMS + PROBE_ARMS, ("tab:green", "tab:gray") * 2, ("-o", "-o", "--s", "--s"))
+    for arm, color, style in styles:
+        points = [(row["labels"], row["accuracy"]) for row in rows if row["arm"] == arm]
+        ax.scatter(*zip(*points), color=color, alpha=0.5, s=16)
+        means = [summary[size, arm]["mean"] for size in sizes]
+        stds = [summary[size, arm]["std"] for size in sizes]
+        label, alpha = (f"{arm}, fine-tuned", 1.0) if arm in ARMS else (arm, 0.6)
+        ax.errorbar(sizes, means, yerr=stds, fmt=style, color=color, capsize=3, label=label, alpha=alpha)
+    ax.axhline(0.5, color="black", lw=0.8, ls="--", label="chance")
+    ax.set(xscale="log", xlabel="labelled tweets for fine-tuning", ylabel="test accuracy (1,000 tweets)",
+           title="Tiny GPT: pretrained on unlabeled tweets vs from scratch")
+    ax.set_xticks(sizes, [str(size) for size in sizes])
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
