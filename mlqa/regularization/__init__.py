@@ -35,3 +35,36 @@ __all__ = ["OverfitSplit", "digits_overfit_split", "distillation_loss", "Inverte
 # Figures drawn by this package (python -m mlqa figures): name -> "module:function".
 FIGURES: dict[str, str] = {"q06-overfitting-gap": "mlqa.regularization.plots:overfitting_figure",
                            "q06-dropout-sweep": "mlqa.regularization.plots:dropout_figure"}
+
+# Q5: reducing overfitting with data
+from mlqa.regularization.augmentation_effect import (  # noqa: E402
+                                                     AUGMENTATIONS,
+                                                     COMBINED,
+                                                     augmentation_comparison,
+                                                     label_preservation,
+                                                     scaled,
+)
+from mlqa.regularization.data_augmentation import (  # noqa: E402
+                                                   Augmentation,
+                                                   augment,
+                                                   flip_left_right,
+                                                   shift_rotate,
+                                                   stacked_augmenter,
+)
+from mlqa.regularization.data_side import DataSideRow, data_side_table, pretraining_comparison  # noqa: E402
+from mlqa.regularization.learning_curve import (  # noqa: E402
+                                                CURVE_MODELS,
+                                                DIGIT_SIZES,
+                                                LearningCurve,
+                                                absolute_train_sizes,
+                                                digits_learning_curves,
+                                                learning_curve_scores,
+)
+
+__all__ += ["AUGMENTATIONS", "COMBINED", "augmentation_comparison", "label_preservation", "scaled", "Augmentation",
+            "augment", "flip_left_right", "shift_rotate", "stacked_augmenter", "DataSideRow", "data_side_table",
+            "pretraining_comparison", "CURVE_MODELS", "DIGIT_SIZES", "LearningCurve", "absolute_train_sizes",
+            "digits_learning_curves", "learning_curve_scores"]
+FIGURES.update({"q05-learning-curves": "mlqa.regularization.plots_data:learning_curve_figure",
+                "q05-augmentation-gallery": "mlqa.regularization.plots_data:gallery_figure",
+                "q05-augmentation-effect": "mlqa.regularization.plots_data:augmentation_figure"})
