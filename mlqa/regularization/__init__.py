@@ -42,6 +42,7 @@ from mlqa.regularization.augmentation_effect import (  # noqa: E402
                                                      COMBINED,
                                                      augmentation_comparison,
                                                      label_preservation,
+                                                     oracle_readings,
                                                      scaled,
 )
 from mlqa.regularization.data_augmentation import (  # noqa: E402
@@ -61,10 +62,10 @@ from mlqa.regularization.learning_curve import (  # noqa: E402
                                                 learning_curve_scores,
 )
 
-__all__ += ["AUGMENTATIONS", "COMBINED", "augmentation_comparison", "label_preservation", "scaled", "Augmentation",
-            "augment", "flip_left_right", "shift_rotate", "stacked_augmenter", "DataSideRow", "data_side_table",
-            "pretraining_comparison", "CURVE_MODELS", "DIGIT_SIZES", "LearningCurve", "absolute_train_sizes",
-            "digits_learning_curves", "learning_curve_scores"]
+__all__ += ["AUGMENTATIONS", "COMBINED", "augmentation_comparison", "label_preservation", "oracle_readings",
+            "scaled", "Augmentation", "augment", "flip_left_right", "shift_rotate", "stacked_augmenter", "DataSideRow",
+            "data_side_table", "pretraining_comparison", "CURVE_MODELS", "DIGIT_SIZES", "LearningCurve",
+            "absolute_train_sizes", "digits_learning_curves", "learning_curve_scores"]
 FIGURES.update({"q05-learning-curves": "mlqa.regularization.plots_data:learning_curve_figure",
                 "q05-augmentation-gallery": "mlqa.regularization.plots_data:gallery_figure",
                 "q05-augmentation-effect": "mlqa.regularization.plots_data:augmentation_figure"})

@@ -14,6 +14,7 @@ from mlqa.regularization import (
     augmentation_comparison,
     flip_left_right,
     label_preservation,
+    oracle_readings,
     scaled,
     shift_rotate,
     stacked_augmenter,
@@ -82,6 +83,8 @@ def test_bad_input_raises(images):
         stacked_augmenter([Augmentation()] * 2)(torch.zeros(3, 5, 64))
     with pytest.raises(ValueError, match="-1"):
         scaled(COMBINED, -1)
+    with pytest.raises(ValueError, match="got none"):
+        oracle_readings({})
     with pytest.raises(ValueError, match="0 arms"):
         augmentation_comparison({}, seeds=(0,))
 
