@@ -44,10 +44,13 @@ _P4, _P5 = "IV. Production and deployment", "V. Predictive performance and model
 START_HERE = Question(0, "Start Here", "Start here", "start-here", available=True)
 
 QUESTIONS: list[Question] = [
-    Question(1, "Embeddings, Latent Space, and Representations", _P1, "embeddings", "mlqa.representation"),
-    Question(2, "Self-Supervised Learning", _P1, "self-supervised-learning", "mlqa.selfsupervised"),
+    Question(1, "Embeddings, Latent Space, and Representations", _P1, "embeddings", "mlqa.representation",
+             available=True),
+    Question(2, "Self-Supervised Learning", _P1, "self-supervised-learning", "mlqa.selfsupervised",
+             available=True),
     Question(3, "Few-Shot Learning", _P1, "few-shot-learning", "mlqa.fewshot", available=True),
-    Question(4, "The Lottery Ticket Hypothesis", _P1, "lottery-ticket-hypothesis", "mlqa.regularization"),
+    Question(4, "The Lottery Ticket Hypothesis", _P1, "lottery-ticket-hypothesis", "mlqa.regularization",
+             available=True),
     Question(5, "Reducing Overfitting with Data", _P1, "reducing-overfitting-with-data", "mlqa.regularization"),
     Question(6, "Reducing Overfitting with Model Modifications", _P1, "reducing-overfitting-with-models",
              "mlqa.regularization", available=True),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import platform
 import random
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import matplotlib as mpl
 import numpy as np
@@ -19,6 +21,22 @@ def set_seed(seed: int = 0) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+@contextmanager
+def torch_threads(threads: int = 1) -> Iterator[None]:
+    """Run the block with PyTorch on `threads` CPU threads, then restore the setting.
+
+    Tiny models train several times faster on one thread than on two busy ones, and share a CPU better.
+    """
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def get_device(prefer: str | None = None) -> torch.device:

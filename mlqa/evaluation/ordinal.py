@@ -10,6 +10,7 @@ from torch import nn
 
 from mlqa.evaluation.data import ORDINAL_THRESHOLDS, ordinal_labels, poisson_counts
 from mlqa.evaluation.poisson import PoissonRegressor
+from mlqa.utils import torch_threads
 
 ORDINAL_METHODS = ("coral", "corn", "binary", "multiclass", "regression")
 
@@ -95,14 +96,9 @@ class OrdinalModel:
         if len(X) != len(y):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
         torch.manual_seed(self.seed)
-        threads = torch.get_num_threads()
-        if self.device.type == "cpu":
-            torch.set_num_threads(1)  # a tiny full-batch model: extra threads only add contention
-        try:
+        with torch_threads(1):  # a tiny full-batch model: extra threads only add contention
             self._train(torch.as_tensor(X, dtype=torch.float32, device=self.device),
                         torch.as_tensor(y, dtype=torch.int64, device=self.device))
-        finally:
-            torch.set_num_threads(threads)
         return self
 
     def _train(self, X_t: torch.Tensor, y_t: torch.Tensor) -> None:

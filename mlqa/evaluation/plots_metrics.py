@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -40,6 +42,26 @@ def plot_scoring_rules(p: float = 0.7) -> plt.Figure:
     return fig
 
 
+def _redrawing(draw: Callable[..., plt.Figure], **controls):
+    """The controls above an output that `draw(**values)` redraws whenever one of them moves (Q27-Q29)."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    out = widgets.Output()
+
+    def redraw(_=None):
+        with out:
+            out.clear_output(wait=True)
+            fig = draw(**{name: control.value for name, control in controls.items()})
+            display(fig)
+            plt.close(fig)
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox(list(controls.values())), out])
+
+
 def scoring_rules_figure() -> plt.Figure:
     """Figure q27-scoring-rules: expected log loss, Brier, absolute error and 0-1 loss at p = 0.7 (Q27)."""
     return plot_scoring_rules(0.7)
@@ -48,21 +70,9 @@ def scoring_rules_figure() -> plt.Figure:
 def scoring_rule_slider():
     """A slider for the true probability p that redraws the expected scores of the four rules (Q27)."""
     import ipywidgets as widgets
-    from IPython.display import display
 
-    out = widgets.Output()
-    slider = widgets.FloatSlider(value=0.7, min=0.05, max=0.95, step=0.05, description="true p")
-
-    def redraw(_=None):
-        with out:
-            out.clear_output(wait=True)
-            fig = plot_scoring_rules(slider.value)
-            display(fig)
-            plt.close(fig)
-
-    slider.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([slider, out])
+    return _redrawing(plot_scoring_rules, p=widgets.FloatSlider(value=0.7, min=0.05, max=0.95, step=0.05,
+                                                               description="true p"))
 
 
 def plot_kfold_studies(studies: list[KFoldStudy]) -> plt.Figure:
@@ -118,27 +128,16 @@ def plot_budget_choices(choices_by_n: dict[int, list[BudgetChoice]], budget_fits
 def budget_slider():
     """Sliders for the data-set size and the budget of fits that redraw the (k, repeats) comparison (Q28)."""
     import ipywidgets as widgets
-    from IPython.display import display
 
     from mlqa.evaluation.simulation import linear_task
 
     task = linear_task(n_features=10)
-    out = widgets.Output()
-    n_samples = widgets.IntSlider(value=40, min=20, max=200, step=10, description="rows n")
-    budget = widgets.IntSlider(value=20, min=2, max=60, step=2, description="budget (fits)")
 
-    def redraw(_=None):
-        with out:
-            out.clear_output(wait=True)
-            choices = choose_k(task, n_samples.value, budget.value, n_datasets=200)
-            fig = plot_budget_choices({n_samples.value: choices}, budget.value)
-            display(fig)
-            plt.close(fig)
+    def draw(n_samples: int, budget: int) -> plt.Figure:
+        return plot_budget_choices({n_samples: choose_k(task, n_samples, budget, n_datasets=200)}, budget)
 
-    for w in (n_samples, budget):
-        w.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([widgets.HBox([n_samples, budget]), out])
+    return _redrawing(draw, n_samples=widgets.IntSlider(value=40, min=20, max=200, step=10, description="rows n"),
+                      budget=widgets.IntSlider(value=20, min=2, max=60, step=2, description="budget (fits)"))
 
 
 def plot_adversarial_validation(tests: dict[str, PermutationTest], importance: dict[str, float],
@@ -195,18 +194,6 @@ def plot_shift_effect(age_shift: float, seed: int = 0) -> plt.Figure:
 def shift_slider():
     """A slider for the size of the age shift that redraws the adversarial AUC and the remedies (Q29)."""
     import ipywidgets as widgets
-    from IPython.display import display
 
-    out = widgets.Output()
-    slider = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.25, description="age shift")
-
-    def redraw(_=None):
-        with out:
-            out.clear_output(wait=True)
-            fig = plot_shift_effect(slider.value)
-            display(fig)
-            plt.close(fig)
-
-    slider.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([slider, out])
+    return _redrawing(plot_shift_effect, age_shift=widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.25,
+                                                                      description="age shift"))

@@ -16,8 +16,10 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from mlqa.limited.data import Split, TechniqueResult, digits_split
-from mlqa.limited.nets import accuracy, mlp_classifier, one_thread, train_classifier
+from mlqa.limited.nets import accuracy, mlp_classifier, train_classifier
 from mlqa.limited.semi_supervised import pseudo_label_fit
+from mlqa.regularization import distillation_loss
+from mlqa.utils import torch_threads
 
 
 def distill(teacher_logits: np.ndarray, X: np.ndarray, X_labeled: np.ndarray, y_labeled: np.ndarray,
@@ -27,13 +29,13 @@ def distill(teacher_logits: np.ndarray, X: np.ndarray, X_labeled: np.ndarray, y_
         raise ValueError(f"temperature must be positive, got {temperature}")
     student = mlp_classifier(teacher_logits.shape[1], seed=seed)
     inputs, labeled = torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(X_labeled, dtype=torch.float32)
-    targets = F.softmax(torch.as_tensor(teacher_logits, dtype=torch.float32) / temperature, dim=1)
+    teacher = torch.as_tensor(teacher_logits, dtype=torch.float32)
     labels = torch.as_tensor(y_labeled, dtype=torch.long)
     optimizer = torch.optim.Adam(student.parameters(), lr=lr, weight_decay=1e-4)
     student.train()
     for _ in range(epochs):
-        soft_loss = F.kl_div(F.log_softmax(student(inputs) / temperature, dim=1), targets, reduction="batchmean")
-        loss = temperature ** 2 * soft_loss + F.cross_entropy(student(labeled), labels)
+        soft_loss = distillation_loss(student(inputs), teacher, None, temperature).mean()  # T^2 * KL, Q6's loss
+        loss = soft_loss + F.cross_entropy(student(labeled), labels)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -45,7 +47,7 @@ def compare_students(split: Split, temperature: float = 4.0, seed: int = 0) -> d
     teacher = pseudo_label_fit(split)
     X_all = np.concatenate([split.X_labeled, split.X_pool])
     y_hard = np.concatenate([split.y_labeled, teacher.predict(split.X_pool)])
-    with one_thread():
+    with torch_threads():
         labels_only = train_classifier(mlp_classifier(split.n_classes, seed=seed), split.X_labeled,
                                        split.y_labeled, epochs=200, seed=seed)
         hard = train_classifier(mlp_classifier(split.n_classes, seed=seed), X_all, y_hard, epochs=200, seed=seed)

@@ -12,7 +12,7 @@ from typing import Sequence
 
 from mlqa.fewshot import compare_methods
 from mlqa.limited.data import TechniqueResult
-from mlqa.limited.nets import one_thread
+from mlqa.utils import torch_threads
 
 CONTROL_METHODS = ("raw pixels", "random encoder", "prototypical network")
 
@@ -20,7 +20,7 @@ CONTROL_METHODS = ("raw pixels", "random encoder", "prototypical network")
 def run(labels_per_class: int = 5, seeds: Sequence[int] = (0, 1, 2), progress: bool = False) -> TechniqueResult:
     """5-way K-shot accuracy on unseen two-digit classes: raw-pixel prototypes vs a prototypical network (Q30)."""
     shots = sorted({1, labels_per_class})
-    with one_thread():
+    with torch_threads():
         pairs = compare_methods("pairs", shots, seeds=seeds, progress=progress)
         rotated = compare_methods("rotated", shots, seeds=seeds, methods=CONTROL_METHODS, progress=progress)
     return TechniqueResult("few-shot", "nearest prototype, raw pixels", "prototypical network, 70 base pairs",

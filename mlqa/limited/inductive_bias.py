@@ -16,7 +16,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from mlqa.limited.data import Split, TechniqueResult, digits_split
-from mlqa.limited.nets import accuracy, one_thread, train_classifier
+from mlqa.limited.nets import accuracy, train_classifier
+from mlqa.utils import torch_threads
 
 
 def small_cnn(n_classes: int = 10, seed: int = 0) -> nn.Sequential:
@@ -49,7 +50,7 @@ def permute_pixels(split: Split, seed: int = 0) -> Split:
 def compare_architectures(split: Split, seed: int = 0, epochs: int = 300) -> dict[str, float]:
     """Test accuracy of the CNN and the MLP on the original and on the pixel-permuted split (Q30)."""
     scores = {}
-    with one_thread():
+    with torch_threads():
         for view, data in (("pixels", split), ("permuted pixels", permute_pixels(split, seed))):
             for name, build in (("CNN", small_cnn), ("MLP", small_mlp)):
                 model = train_classifier(build(seed=seed), data.X_labeled, data.y_labeled, epochs=epochs,

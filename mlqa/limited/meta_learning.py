@@ -37,7 +37,7 @@ from tqdm.auto import tqdm
 
 from mlqa.fewshot import meta_training_curve
 from mlqa.limited.data import Split, TechniqueResult, split_labels
-from mlqa.limited.nets import one_thread
+from mlqa.utils import torch_threads
 
 CANDIDATES: dict[str, Callable[[], object]] = {
     "logistic regression": lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
@@ -55,7 +55,7 @@ def learning_to_learn_curve(checkpoints: Sequence[int] = (0, 30, 100, 300), k_sh
 
     Checkpoint 0 is the untrained random encoder; the curve comes from `mlqa.fewshot.meta_training_curve`.
     """
-    with one_thread():
+    with torch_threads():
         return meta_training_curve(checkpoints, k_shot, seeds)
 
 

@@ -21,7 +21,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from mlqa.limited.data import Split, TechniqueResult, digits_split
-from mlqa.limited.nets import one_thread
+from mlqa.utils import torch_threads
 
 
 def augment(X: np.ndarray, rng: np.random.Generator, hide: float = 0.25) -> np.ndarray:
@@ -131,7 +131,7 @@ def compare_views(split: Split, seed: int = 0, shots: Sequence[int] = (1, 2, 5))
         X, y = first_per_class(split, k)
         direct = LogisticRegression(max_iter=1000).fit(X, y)
         scores[f"direct (logistic regression on pixels), k={k}"] = float(direct.score(split.X_test, split.y_test))
-    with one_thread():
+    with torch_threads():
         for name, views in VIEWS.items():
             trained = train_contrastive(split.X_pool, views, seed=seed)
             test_views = views(split.X_test, np.random.default_rng(seed)) if name == "augmented pairs" else \

@@ -20,7 +20,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from mlqa.limited.data import Split, TechniqueResult, digits_split
-from mlqa.limited.nets import accuracy, one_thread
+from mlqa.limited.nets import accuracy
+from mlqa.utils import torch_threads
 
 
 def related_labels(y: np.ndarray) -> np.ndarray:
@@ -74,7 +75,7 @@ def train_multi_task(split: Split, aux_inputs: np.ndarray, aux_labels: np.ndarra
 
 def compare_sharing(split: Split, seed: int = 0) -> dict[str, float]:
     """Main-task test accuracy: single task, then hard and soft sharing with a related and an unrelated task (Q30)."""
-    with one_thread():
+    with torch_threads():
         single = train_multi_task(split, *auxiliary_task(split, "related", seed), "none", seed=seed)
         scores = {"single task": accuracy(single, split.X_test, split.y_test)}
         for kind in ("related", "unrelated"):

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one thread inside the block: tiny models are faster so, and share the CPU better (Q30)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def mlp_body(hidden: int = 256, dropout: float = 0.2, seed: int = 0) -> nn.Sequential:

@@ -15,9 +15,10 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from mlqa.limited.data import TechniqueResult, digits_split
-from mlqa.limited.nets import accuracy, mlp_classifier, one_thread, train_classifier
+from mlqa.limited.nets import accuracy, mlp_classifier, train_classifier
 from mlqa.limited.self_supervised import pretrain_inpainting
 from mlqa.limited.transfer import finetune, from_scratch, thick_pen
+from mlqa.utils import torch_threads
 
 PIPELINES = ("from scratch", "self-supervised -> finetune", "transfer -> finetune",
              "self-supervised -> transfer -> finetune")
@@ -38,7 +39,7 @@ def pipeline_accuracies(labels_per_class: int = 2, seed: int = 0) -> dict[str, f
     X_related, y_related = split.X_pool[related], split.y_pool[related]
     X_unlabeled = thick_pen(split.X_pool[unlabeled])
     X_few, y_few, X_test = thick_pen(split.X_labeled), split.y_labeled, thick_pen(split.X_test)
-    with one_thread():
+    with torch_threads():
         inpainter = pretrain_inpainting(X_unlabeled, "scattered", seed=seed)
         ssl_model = mlp_classifier(10, seed=seed)
         ssl_model[0] = inpainter

@@ -17,7 +17,8 @@ from tqdm.auto import tqdm
 
 from mlqa.limited.data import Split, TechniqueResult, digits_split
 from mlqa.limited.models import logistic_regression
-from mlqa.limited.nets import encode, mlp_body, one_thread
+from mlqa.limited.nets import encode, mlp_body
+from mlqa.utils import torch_threads
 
 
 def block_mask(n: int, block: int = 4, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -73,7 +74,7 @@ def compare_representations(split: Split, seed: int = 0) -> dict[str, float]:
         return probe_accuracy(transform(split.X_labeled), split.y_labeled, transform(split.X_test), split.y_test)
 
     pca = PCA(n_components=30, random_state=seed).fit(split.X_pool)
-    with one_thread():
+    with torch_threads():
         random_encoder = mlp_body(seed=seed).eval()
         block = pretrain_inpainting(split.X_pool, "block", seed=seed)
         scattered = pretrain_inpainting(split.X_pool, "scattered", seed=seed)

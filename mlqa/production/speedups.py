@@ -7,7 +7,6 @@ asserts a time.
 
 from __future__ import annotations
 
-import functools
 import io
 import time
 import warnings
@@ -20,6 +19,7 @@ import torch
 from torch import nn
 
 from mlqa.production.inference_model import DigitsModel
+from mlqa.utils import torch_threads
 
 
 @dataclass
@@ -37,21 +37,6 @@ class SpeedUp:
         return self.baseline_seconds / self.fast_seconds
 
 
-def on_one_thread(fn: Callable) -> Callable:
-    """Run `fn` with one torch thread, restoring the caller's setting afterwards (Q22)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            torch.set_num_threads(threads)
-
-    return wrapper
-
-
 def median_seconds(fn: Callable[[], object], repeat: int = 7, warmup: int = 1) -> float:
     """Median wall time of `fn()` over `repeat` calls after `warmup` calls (Q22)."""
     if repeat < 1:
@@ -66,7 +51,7 @@ def median_seconds(fn: Callable[[], object], repeat: int = 7, warmup: int = 1) -
     return float(np.median(times))
 
 
-@on_one_thread
+@torch_threads()
 def throughput_by_batch(digits: DigitsModel, batch_sizes: tuple[int, ...] = (1, 4, 16, 64, 256)) -> dict[int, float]:
     """Samples per second when the test set is fed in batches of each size (Q22)."""
     X = digits.X_test[:256]
@@ -90,7 +75,7 @@ def _manual_mlp(model: nn.Sequential, x: torch.Tensor) -> torch.Tensor:
     return h
 
 
-@on_one_thread
+@torch_threads()
 def vectorisation(digits: DigitsModel, n_samples: int = 4) -> tuple[SpeedUp, float]:
     """Python loops over units against one tensor call, on `n_samples` inputs; also their largest difference (Q22)."""
     X = digits.X_test[:n_samples]
@@ -114,7 +99,7 @@ def _unfused_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> tor
     return torch.softmax(scores, dim=-1) @ v
 
 
-@on_one_thread
+@torch_threads()
 def fusion(seed: int = 0) -> tuple[list[SpeedUp], dict[str, float]]:
     """Fused kernels (layer_norm, scaled_dot_product_attention) against the same maths as separate ops (Q22)."""
     generator = torch.Generator().manual_seed(seed)
@@ -133,7 +118,7 @@ def fusion(seed: int = 0) -> tuple[list[SpeedUp], dict[str, float]]:
     return results, differences
 
 
-@on_one_thread
+@torch_threads()
 def quantise(digits: DigitsModel) -> tuple[nn.Module, SpeedUp, dict[str, int]]:
     """Dynamic int8 quantisation of the linear layers: the model, speed and accuracy change, sizes in bytes (Q22)."""
     with warnings.catch_warnings():
@@ -152,7 +137,7 @@ def _state_bytes(model: nn.Module) -> int:
     return buffer.getbuffer().nbytes
 
 
-@on_one_thread
+@torch_threads()
 def onnx_runtime(digits: DigitsModel, path: str | Path) -> tuple[SpeedUp, float]:
     """Export to ONNX, run with onnxruntime: its speed against torch and the largest output difference (Q22)."""
     import onnxruntime

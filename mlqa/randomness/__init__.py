@@ -25,7 +25,6 @@ from mlqa.randomness.sources import (
     run_in_fresh_process,
     spread_by_source,
     summarize,
-    threads_limited_to,
     train_model,
     train_once,
 )
@@ -52,7 +51,6 @@ __all__ = [
     "seed_worker",
     "spread_by_source",
     "summarize",
-    "threads_limited_to",
     "sums_by_thread_count",
     "sums_in_shuffled_orders",
     "train_model",

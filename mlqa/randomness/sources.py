@@ -7,9 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from typing import Iterator
 
 import numpy as np
 import torch
@@ -17,6 +15,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from mlqa.randomness.data import digits_tensors
+from mlqa.utils import torch_threads
 
 # The seeded choices of one training run, in the order a reader meets them.
 SOURCES = ("split", "init", "order", "dropout")
@@ -76,7 +75,7 @@ def train_model(plan: SeedPlan = SeedPlan(), epochs: int = 15, batch_size: int =
     """`train_once`, also returning the trained model (in eval mode) (Q10)."""
     if torch.device(device).type == "cpu" and torch.get_num_threads() > 1:
         # A model this small trains fastest on one thread (and the thread count is studied separately).
-        with threads_limited_to(1):
+        with torch_threads(1):
             return train_model(plan, epochs, batch_size, lr, device)
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be positive, got {epochs} and {batch_size}")
@@ -126,19 +125,6 @@ def spread_by_source(seeds: range | list[int] = range(5), sources=(*SOURCES, "al
     for source, seed in tqdm(jobs, desc="training runs", disable=not progress):
         results[source].append(train_once(SeedPlan().varying(source, seed), **train_kwargs).accuracy)
     return results
-
-
-@contextmanager
-def threads_limited_to(threads: int) -> Iterator[None]:
-    """Run the block with PyTorch using `threads` CPU threads, then restore the setting (Q10)."""
-    if threads < 1:
-        raise ValueError(f"threads must be at least 1, got {threads}")
-    before = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def run_in_fresh_process(env: dict[str, str] | None = None, plan: SeedPlan = SeedPlan(), timeout: float = 120,

@@ -21,8 +21,8 @@ from sklearn.svm import SVC
 from mlqa.regularization.data import digits_overfit_split
 from mlqa.regularization.data_augmentation import Augmentation, augment, stacked_augmenter
 from mlqa.regularization.overfitting import SETUP, MethodResult
-from mlqa.regularization.training import StackedMLP, fit_stacked, one_thread, stack_splits, stacked_accuracy
-from mlqa.utils import get_device
+from mlqa.regularization.training import StackedMLP, fit_stacked, stack_splits, stacked_accuracy
+from mlqa.utils import get_device, torch_threads
 
 AUGMENTATIONS: dict[str, Augmentation] = {
     "none": Augmentation(),
@@ -55,7 +55,7 @@ def augmentation_comparison(arms: Mapping[str, Augmentation] = AUGMENTATIONS, se
     names = list(arms)
     rows = [(name, i) for i in range(len(seeds)) for name in names]
     splits = [digits_overfit_split(train_per_class, SETUP["val_size"], seed) for seed in seeds]
-    with one_thread():
+    with torch_threads():
         data = stack_splits(splits, [i for _, i in rows], device)
         model = StackedMLP([seeds[i] for _, i in rows], hidden=SETUP["hidden"]).to(device)
         history = fit_stacked(model, data, epochs=epochs, lr=lr, progress=progress,

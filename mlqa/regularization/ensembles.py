@@ -8,7 +8,8 @@ import numpy as np
 import torch
 from sklearn.base import clone
 
-from mlqa.regularization.training import StackedMLP, one_thread
+from mlqa.regularization.training import StackedMLP
+from mlqa.utils import torch_threads
 
 
 def majority_vote(predictions: np.ndarray, n_classes: int) -> np.ndarray:
@@ -59,7 +60,7 @@ def inference_seconds(n_members: int, hidden: int = 128, n_samples: int = 1000, 
     members = [StackedMLP([seed], hidden=hidden).eval() for seed in range(n_members)]
     X = torch.rand(1, n_samples, 64)
     times = []
-    with one_thread(), torch.no_grad():
+    with torch_threads(), torch.no_grad():
         for _ in range(repeats + 2):
             start = time.perf_counter()
             torch.stack([member(X).softmax(2) for member in members]).mean(0)

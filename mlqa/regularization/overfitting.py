@@ -20,8 +20,8 @@ from mlqa.regularization.data import OverfitSplit, digits_overfit_split
 from mlqa.regularization.distillation import distillation_loss
 from mlqa.regularization.ensembles import bootstrap_indices, kfold_train_indices
 from mlqa.regularization.pruning import stacked_masks
-from mlqa.regularization.training import StackedHistory, StackedMLP, fit_stacked, one_thread, stack_splits
-from mlqa.utils import get_device
+from mlqa.regularization.training import StackedHistory, StackedMLP, fit_stacked, stack_splits
+from mlqa.utils import get_device, torch_threads
 
 SETUP = {"train_per_class": 5, "val_size": 150, "hidden": 128, "epochs": 100, "lr": 1e-2, "members": 3,
          "student_hidden": 16, "patience": 15}
@@ -135,7 +135,7 @@ def compare_methods(seeds: Sequence[int] = (0, 1, 2), knobs: dict[str, float] | 
               for s in seeds]
     results: dict[str, dict[str, list[float]]] = {}
     epochs, lr, hidden = SETUP["epochs"], SETUP["lr"], SETUP["hidden"]
-    with one_thread():
+    with torch_threads():
         arms, per = _regularizer_arms(seeds, knobs)
         model = StackedMLP(per["init"], hidden=hidden, dropout=per["dropout"]).to(device)
         data = stack_splits(splits, per["split"], device)
@@ -193,7 +193,7 @@ def dropout_sweep(rates: Sequence[float] = (0.0, 0.2, 0.4, 0.6, 0.8), seed: int 
     """Training curves of the setup's MLP at each dropout rate, one model per rate, same init and data (Q6)."""
     device = device or get_device()
     split = _stratified_order(digits_overfit_split(SETUP["train_per_class"], SETUP["val_size"], seed))
-    with one_thread():
+    with torch_threads():
         model = StackedMLP([1000 * seed] * len(rates), hidden=SETUP["hidden"], dropout=rates).to(device)
         data = stack_splits([split], [0] * len(rates), device)
         return fit_stacked(model, data, SETUP["epochs"], SETUP["lr"])

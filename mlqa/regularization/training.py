@@ -7,10 +7,9 @@ step updates all of them; Adam is elementwise, so each model trains exactly as i
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -21,17 +20,6 @@ from tqdm.auto import tqdm
 from mlqa.regularization.data import OverfitSplit
 from mlqa.regularization.dropout import stacked_dropout
 from mlqa.regularization.early_stopping import EarlyStopping
-
-
-@contextlib.contextmanager
-def one_thread() -> Iterator[None]:
-    """Run tiny torch models on one CPU thread (faster than several on a shared machine) (Q6)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 class StackedMLP(nn.Module):

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from mlqa.regularization.data import OverfitSplit
-from mlqa.regularization.training import one_thread
+from mlqa.utils import torch_threads
 
 
 def train_linear(split: OverfitSplit, optimizer: str, rule: str, lr: float = 0.05, weight_decay: float = 0.1,
@@ -45,7 +45,7 @@ def l2_vs_decoupled(split: OverfitSplit, lr: float = 0.05, weight_decay: float =
     def gap(a: torch.Tensor, b: torch.Tensor) -> float:
         return float((a - b).abs().max())
 
-    with one_thread():
+    with torch_threads():
         run = {(o, r): train_linear(split, o, r, lr, weight_decay, steps)
                for o, r in [("sgd", "l2"), ("sgd", "decoupled"), ("adam", "l2"), ("adam", "decoupled"),
                             ("adam", "torch"), ("adamw", "torch")]}

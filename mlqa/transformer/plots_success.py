@@ -9,6 +9,7 @@ from mlqa.transformer.long_range import LongRangeResult, attention_classifier
 from mlqa.transformer.parallelism import attention_score_bytes, fit_exponent, sequential_steps
 from mlqa.transformer.scaling import ScalingResult, scaling_study
 from mlqa.transformer.synthetic_language import random_language
+from mlqa.utils import torch_threads
 
 COLORS = {"attention": "tab:orange", "lstm": "tab:blue"}
 
@@ -55,12 +56,8 @@ def attention_memory_figure(lengths: tuple[int, ...] = (64, 128, 256, 512, 1024)
 def scaling_figure(result: ScalingResult | None = None) -> Figure:
     """Reducible loss against non-embedding parameters on log axes, with the fitted power law (Q8)."""
     if result is None:  # the notebook's study on one thread (tiny models run fastest there), with fewer steps
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with torch_threads(1):
             result = scaling_study(random_language(32, 1, 0.3, seed=5), steps=80, progress=False)
-        finally:
-            torch.set_num_threads(threads)
     fig, ax = plt.subplots(figsize=(6, 3.8))
     ax.plot(result.parameters, result.reducible, "o", color="tab:purple", label="trained GPTs")
     grid = np.geomspace(result.parameters.min(), result.parameters.max(), 50)

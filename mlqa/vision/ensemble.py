@@ -17,6 +17,7 @@ from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 from tqdm.auto import tqdm
 
+from mlqa.utils import torch_threads
 from mlqa.vision.training import random_shift
 
 
@@ -41,13 +42,8 @@ def train_members(factory: Callable[[], nn.Module], members: list[Member], *, st
     """
     if not members or steps < 1 or batch_size < 1:
         raise ValueError(f"need members ({len(members)}), steps >= 1 ({steps}) and batch_size >= 1 ({batch_size})")
-    threads = torch.get_num_threads()
-    if torch.device(device).type == "cpu":
-        torch.set_num_threads(1)  # tiny models: one thread is faster than several that wait on each other
-    try:
+    with torch_threads(1):  # tiny models: one thread is faster than several that wait on each other
         return _train(factory, members, steps, batch_size, lr, weight_decay, seed, device, progress)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _train(factory: Callable[[], nn.Module], members: list[Member], steps: int, batch_size: int, lr: float,
