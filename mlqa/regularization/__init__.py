@@ -70,3 +70,36 @@ __all__ += ["DeadUnitFate", "dead_unit_fate", "dead_units", "pruned_fraction_of_
             "train_masked"]
 FIGURES.update({"q04-accuracy-vs-sparsity": "mlqa.regularization.plots_lottery:accuracy_figure",
                 "q04-first-layer-masks": "mlqa.regularization.plots_lottery:first_layer_figure"})
+
+# Q5: reducing overfitting with data
+from mlqa.regularization.augmentation_effect import (  # noqa: E402
+                                                     AUGMENTATIONS,
+                                                     COMBINED,
+                                                     augmentation_comparison,
+                                                     label_preservation,
+                                                     oracle_readings,
+                                                     scaled,
+)
+from mlqa.regularization.data_augmentation import (  # noqa: E402
+                                                   Augmentation,
+                                                   augment,
+                                                   flip_left_right,
+                                                   shift_rotate,
+                                                   stacked_augmenter,
+)
+from mlqa.regularization.learning_curve import (  # noqa: E402
+                                                CURVE_MODELS,
+                                                DIGIT_SIZES,
+                                                LearningCurve,
+                                                absolute_train_sizes,
+                                                digits_learning_curves,
+                                                learning_curve_scores,
+)
+
+__all__ += ["AUGMENTATIONS", "COMBINED", "augmentation_comparison", "label_preservation", "oracle_readings",
+            "scaled", "Augmentation", "augment", "flip_left_right", "shift_rotate", "stacked_augmenter",
+            "CURVE_MODELS", "DIGIT_SIZES", "LearningCurve", "absolute_train_sizes", "digits_learning_curves",
+            "learning_curve_scores"]
+FIGURES.update({"q05-learning-curves": "mlqa.regularization.plots_data:learning_curve_figure",
+                "q05-augmentation-gallery": "mlqa.regularization.plots_data:gallery_figure",
+                "q05-augmentation-effect": "mlqa.regularization.plots_data:augmentation_figure"})

@@ -105,14 +105,16 @@ def fit_stacked(model: StackedMLP, data: dict[str, torch.Tensor], epochs: int = 
                 sample_weight: np.ndarray | None = None, patience: Sequence[bool] | None = None,
                 patience_epochs: int = 30,
                 loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
-                masks: Sequence[torch.Tensor] | None = None, seed: int = 0, progress: bool = False) -> StackedHistory:
+                masks: Sequence[torch.Tensor] | None = None, seed: int = 0, progress: bool = False,
+                augment: Callable[[torch.Tensor], torch.Tensor] | None = None) -> StackedHistory:
     """Train every model in the stack full-batch with Adam, each with its own regulariser (Q6).
 
     `l2`: penalty l2/2 * ||w||^2 added to the loss (coupled: Adam rescales it); `decay`: decoupled weight decay
     w <- w * (1 - lr * decay) before each Adam step (AdamW); `sample_weight` (models, train samples): bootstrap
     counts or fold masks; `patience`: which models stop early on validation accuracy after `patience_epochs`
     epochs without improvement, restored to their best checkpoint; `loss_fn(logits, labels)` returns the loss
-    per model and sample (distillation); `masks` multiply each weight matrix after every step (pruning).
+    per model and sample (distillation); `masks` multiply each weight matrix after every step (pruning);
+    `augment` maps the stacked training images to a fresh random transform of them before every step (Q5).
     """
     n_models = model.n_models
     if epochs < 1 or lr <= 0:
@@ -135,7 +137,7 @@ def fit_stacked(model: StackedMLP, data: dict[str, torch.Tensor], epochs: int = 
     torch.manual_seed(seed)
     for epoch in tqdm(range(epochs), desc="epochs", disable=not progress):
         model.train()
-        logits = model(data["X_train"])
+        logits = model(data["X_train"] if augment is None else augment(data["X_train"]))
         per_sample = (F.cross_entropy(logits.transpose(1, 2), data["y_train"], reduction="none") if loss_fn is None
                       else loss_fn(logits, data["y_train"]))
         loss = (per_sample * weight).sum()
