@@ -1,4 +1,4 @@
-"""Q6 (and later Q4, Q5): reducing overfitting with model modifications, every method on one setup."""
+"""Q4, Q5, Q6: lottery tickets, reducing overfitting with data, and with model modifications (one setup for Q6)."""
 
 from mlqa.regularization.data import OverfitSplit, digits_overfit_split
 from mlqa.regularization.distillation import distillation_loss
