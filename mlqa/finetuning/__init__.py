@@ -40,4 +40,8 @@ __all__ = [
 ]
 
 # Figures drawn by this package (python -m mlqa figures): name -> "module:function".
-FIGURES: dict[str, str] = {}
+FIGURES: dict[str, str] = {
+    "q18-adaptation": "mlqa.finetuning.plots:adaptation_figure",
+    "q18-lora-rank": "mlqa.finetuning.plots:lora_rank_figure",
+    "q18-in-context": "mlqa.finetuning.plots:icl_figure",
+}

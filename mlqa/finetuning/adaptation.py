@@ -31,6 +31,17 @@ ARMS = {
 LEARNING_RATES = {"last_layers": 1e-4, "all_layers": 3e-5, "adapters": 1e-3, "lora": 5e-4, "prefix": 1e-2,
                   "prompt": 3e-2}
 TOP_BLOCKS = 2
+INFERENCE_NEEDS = {  # what each way of using MiniLM stores per task and adds to every prediction
+    "features": "385 numbers per task; one shared encoder pass",
+    "retrieval": "the labelled index (200 x 384 numbers + labels); one encoder pass + 200 dot products",
+    "last_layers": "its own copy of the top 2 blocks (3.5 M numbers); otherwise one pass",
+    "all_layers": "a whole model per task (22.7 M numbers); one pass",
+    "adapters": "163 k numbers per task; 24 small extra layers in every pass",
+    "lora": "74 k numbers per task; nothing extra once merged (but then one model per task)",
+    "prefix": "47 k numbers per task; 10 extra keys and values in every attention layer",
+    "prompt": "4.6 k numbers per task; 10 extra input positions in every pass",
+    "in-context": "nothing trained; k demonstrations (~20 tokens each) read with every query",
+}
 
 
 class AdaptedClassifier(nn.Module):
@@ -116,6 +127,24 @@ def trainable_parameters(model: nn.Module) -> int:
 def accuracy_of(model: nn.Module, inputs: tuple[Tensor, ...], labels: list[int]) -> float:
     """Fraction of correct arg-max predictions (Q18)."""
     return int((predict(model, inputs) == torch.tensor(labels)).sum()) / len(labels)
+
+
+def labelled_embeddings(
+    encoder: BertEncoder, train: tuple[Tensor, Tensor, list[int]], test: tuple[Tensor, Tensor, list[int]],
+    num_labels: int = 200, seed: int = 0,
+) -> tuple[Tensor, list[int], Tensor, list[int]]:
+    """Frozen sentence embeddings and labels of the tweets run_arms draws with `seed`, and of `test` (Q18)."""
+    pool_ids, pool_mask, pool_y = train
+    picked = balanced_subset(pool_y, num_labels, seed)
+    return (sentence_embeddings(encoder, pool_ids[picked], pool_mask[picked]), [pool_y[i] for i in picked],
+            sentence_embeddings(encoder, test[0], test[1]), list(test[2]))
+
+
+def probe_accuracy(train_x: Tensor, train_y: list[int], test_x: Tensor, test_y: list[int]) -> float:
+    """Test accuracy of the frozen arm: logistic regression on the embeddings, as run_arms fits it (Q18)."""
+    if len(train_x) != len(train_y) or len(test_x) != len(test_y):
+        raise ValueError(f"rows and labels differ: {len(train_x)} vs {len(train_y)}, {len(test_x)} vs {len(test_y)}")
+    return float(LogisticRegression(max_iter=2000).fit(train_x.numpy(), train_y).score(test_x.numpy(), test_y))
 
 
 def run_arms(

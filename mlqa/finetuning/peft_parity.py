@@ -86,3 +86,58 @@ def max_difference(a: Tensor, b: Tensor) -> float:
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {tuple(a.shape)} vs {tuple(b.shape)}")
     return float((a - b).abs().max())
+
+
+def parity_report(theirs: nn.Module, ours: BertEncoder, ids: Tensor, mask: Tensor, rank: int = 8,
+                  alpha: float = 16, prompt_length: int = 10) -> dict[str, float]:
+    """Largest output differences between our adaptations and peft's on one batch (Q18).
+
+    LoRA (rank, alpha, query and value, B drawn at random) by peft on the Hugging Face `theirs` and on `ours`,
+    ours merged and unmerged; prompt tuning and prefix tuning by peft on `theirs`; all with the same weights.
+    `theirs` and `ours` must compute the same function (`ours = from_hf(theirs)`); both are left untouched.
+    Outputs are compared at the real tokens: at padding positions, which no pooling reads, the two
+    attention implementations round differently (up to about 1e-4 on MiniLM).
+    """
+    import copy
+    import warnings
+
+    from peft import LoraConfig, PrefixTuningConfig, PromptTuningConfig, get_peft_model
+
+    from mlqa.finetuning.lora import add_lora, merge_lora
+    from mlqa.finetuning.prompts import add_prefixes, add_soft_prompt, encode
+
+    config = LoraConfig(r=rank, lora_alpha=alpha, target_modules=["query", "value"], lora_dropout=0.0)
+    real = mask.bool()
+    report = {}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # peft's notes on renamed paths and deprecated transformers calls
+        for name, base in (("LoRA, peft on Hugging Face BertModel", theirs), ("LoRA, peft on our BertEncoder", ours)):
+            wrapped = get_peft_model(copy.deepcopy(base), config).eval()
+            randomise_lora(wrapped, std=0.05)
+            mine = copy.deepcopy(ours)
+            add_lora(mine, rank, alpha)
+            copy_lora_from_peft(mine, wrapped)
+            out = wrapped(input_ids=ids, attention_mask=mask)
+            expected = out if isinstance(out, Tensor) else out.last_hidden_state
+            unmerged = mine(ids, mask)
+            report[name] = max_difference(unmerged[real], expected[real])
+        merged = merge_lora(mine)(ids, mask)
+        report["LoRA merged into the weights vs unmerged"] = max_difference(merged[real], unmerged[real])
+        prompt_config = PromptTuningConfig(task_type="FEATURE_EXTRACTION", num_virtual_tokens=prompt_length)
+        wrapped = get_peft_model(copy.deepcopy(theirs), prompt_config).eval()
+        mine = copy.deepcopy(ours)
+        add_soft_prompt(mine, prompt_length)
+        copy_prompt_from_peft(mine, wrapped)
+        expected = wrapped(input_ids=ids, attention_mask=mask).last_hidden_state[:, prompt_length:]
+        report["prompt tuning, peft on Hugging Face BertModel"] = max_difference(
+            encode(mine, ids, mask)[real], expected[real])
+        prefix_config = PrefixTuningConfig(task_type="FEATURE_EXTRACTION", num_virtual_tokens=prompt_length)
+        wrapped = get_peft_model(copy.deepcopy(theirs), prefix_config).eval()
+        mine = copy.deepcopy(ours)
+        add_prefixes(mine, prompt_length)
+        copy_prefixes_from_peft(mine, wrapped)
+        expected = wrapped(input_ids=ids, attention_mask=mask).last_hidden_state
+        report["prefix tuning, positions moved up as peft's BERT does"] = max_difference(
+            encode(mine, ids, mask, position_offset=prompt_length)[real], expected[real])
+        report["prefix tuning, positions left in place"] = max_difference(encode(mine, ids, mask)[real], expected[real])
+    return report

@@ -28,6 +28,14 @@ def preference_pairs(labels: list[int], num_pairs: int, beta: float = 2.0, seed:
     return torch.tensor(chosen), torch.tensor(rejected)
 
 
+def shuffled_preferences(chosen: Tensor, rejected: Tensor, seed: int = 0) -> tuple[Tensor, Tensor]:
+    """The same pairs with each winner picked by a coin flip: preferences that carry no information (Q18)."""
+    if chosen.shape != rejected.shape:
+        raise ValueError(f"chosen {tuple(chosen.shape)} and rejected {tuple(rejected.shape)} differ")
+    swap = torch.rand(len(chosen), generator=torch.Generator().manual_seed(seed)) < 0.5
+    return torch.where(swap, rejected, chosen), torch.where(swap, chosen, rejected)
+
+
 def bradley_terry_loss(weights: Tensor, chosen: Tensor, rejected: Tensor) -> Tensor:
     """Sum over pairs of -log sigmoid(r(chosen) - r(rejected)) for the linear reward r(x) = w . x (Q18)."""
     return F.softplus(-(chosen - rejected) @ weights).sum()
