@@ -4,7 +4,7 @@ No pretrained generator installs offline, so the GPT is trained here, on tweets 
 sequences of labelled examples "tweet => word". In half of the sequences the two label words swap meaning
 ("positive" marks the negative tweets), so a model can only be right past the first example by reading which
 word the demonstrations attach to which kind of tweet: that is in-context learning, trained in on purpose
-(as symbol tuning does), because a 0.4 M-parameter model will not pick it up from plain text.
+(as symbol tuning does), because a model of 0.67 M parameters is unlikely to pick it up from plain text.
 """
 
 import random

@@ -62,7 +62,7 @@ def icl_figure() -> Figure:
     ax.axhline(0.5, color="k", lw=0.8, ls=":", label="chance")
     ax.set_xlabel("labelled demonstrations in the prompt")
     ax.set_ylabel("test accuracy (1,000 tweets)")
-    ax.set_title("In-context learning in a 0.4 M-parameter GPT trained to read its demonstrations", fontsize=10)
+    ax.set_title("In-context learning in a 0.67 M-parameter GPT trained to read its demonstrations", fontsize=10)
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
