@@ -50,6 +50,9 @@ def remove_units(model: StackedMLP, remove: Sequence[torch.Tensor]) -> StackedML
 
 def unit_weight_fraction(model: StackedMLP, remove: Sequence[torch.Tensor]) -> np.ndarray:
     """Per model, the fraction of all weights that deleting the chosen hidden units removes (Q4)."""
+    if len(remove) != len(model.weights) - 1 or any(r.shape != b.shape[::2] for r, b in zip(remove, model.biases)):
+        raise ValueError(f"need one (models, units) mask per hidden layer: {len(model.weights) - 1} layers, shapes "
+                         f"{[tuple(b.shape[::2]) for b in model.biases[:-1]]}; got {[tuple(r.shape) for r in remove]}")
     total = sum(w[0].numel() for w in model.weights)
     removed = np.zeros(model.n_models)
     for layer, gone in enumerate(remove):

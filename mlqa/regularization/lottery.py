@@ -2,9 +2,10 @@
 
 Frankle & Carbin (2019): train a dense network, remove the smallest surviving weights of each layer, rewind the
 survivors to their *initial* values and train again; repeat. The subnetwork found this way (the "winning ticket")
-is compared with three controls that get the same data, steps and learning rate: the same mask with a fresh random
-initialisation, a random mask of the same per-layer size with the original initialisation, and (Frankle et al.,
-2020) rewinding to the weights of an early training step instead of step 0, with its own pruning chain.
+is compared with two controls that get the same data, steps and learning rate, the same mask with a fresh random
+initialisation and a random mask of the same per-layer size with the original initialisation, and with one variant
+(Frankle et al., 2020): rewinding to the weights of an early training step instead of step 0, with its own pruning
+chain.
 """
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ def error_barrier(a: StackedMLP, b: StackedMLP, X: torch.Tensor, y: torch.Tensor
 
 def lottery_experiment(seeds: Sequence[int] = (0, 1, 2), setup: LotterySetup = LotterySetup(),
                        device: torch.device | None = None, progress: bool = False) -> LotteryResult:
-    """Iterative magnitude pruning with rewinding and its three controls, every arm and seed in one stack (Q4)."""
+    """Iterative magnitude pruning with rewinding, its two controls and late rewinding, all in one stack (Q4)."""
     if len(seeds) < 2 or len(set(seeds)) != len(seeds):
         raise ValueError(f"need at least two distinct seeds for a spread, got {list(seeds)}")
     device = device or get_device()

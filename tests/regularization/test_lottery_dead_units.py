@@ -64,6 +64,8 @@ def test_weight_fraction_of_deleted_units_counts_shared_weights_once():
     both = [one[0], torch.tensor([[True] + [False] * 15])]
     assert unit_weight_fraction(model, one)[0] == pytest.approx((64 + 16) / total)
     assert unit_weight_fraction(model, both)[0] == pytest.approx((64 + 16 + 16 + 10 - 1) / total)
+    with pytest.raises(ValueError, match="per hidden layer"):
+        unit_weight_fraction(model, one[:1])
 
 
 def test_pruned_fraction_of_units_reads_their_incoming_columns():
