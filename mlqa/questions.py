@@ -71,7 +71,7 @@ QUESTIONS: list[Question] = [
     Question(17, "Encoder- and Decoder-Style Transformers", _P3, "encoder-and-decoder-transformers",
              "mlqa.transformer", available=True, budget_s=120),
     Question(18, "Using and Fine-Tuning Pretrained Transformers", _P3, "finetuning-pretrained-transformers",
-             "mlqa.finetuning"),
+             "mlqa.finetuning", available=True),
     Question(19, "Evaluating Generative Large Language Models", _P3, "evaluating-llms",
              "mlqa.llm_eval", available=True),
     Question(20, "Stateless and Stateful Training", _P4, "stateless-and-stateful-training",

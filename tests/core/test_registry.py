@@ -43,7 +43,8 @@ def test_get_question_rejects_unknown_numbers():
 def test_cli_list_and_check(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    assert "Q07" in out and "planned" in out
+    for q in QUESTIONS:  # every question on its own line, with its notebook or "planned"
+        assert f"Q{q.number:02d}" in out and (q.notebook if q.available else "planned") in out
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert "FAIL" not in out and "gloo" in out
