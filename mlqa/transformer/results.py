@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -22,12 +23,17 @@ def save_results(name: str, rows: list[dict], settings: dict) -> Path:
     return path
 
 
+def _natural_order(path: Path) -> list:
+    """File names with their numbers compared as numbers: labels-500 before labels-2000."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+
+
 def load_results(name: str) -> list[dict]:
     """The stored records of sweep `name`: every results/<name>*.json, each with command, date, settings, rows (Q17).
 
     A sweep may be stored in parts (one file per label size, say); their rows together make the sweep.
     """
-    paths = sorted(RESULTS_DIR.glob(f"{name}*.json"))
+    paths = sorted(RESULTS_DIR.glob(f"{name}*.json"), key=_natural_order)
     if not paths:
         raise FileNotFoundError(f"no stored results {RESULTS_DIR}/{name}*.json; make them with "
                                 f"python -m mlqa.transformer {name}")
