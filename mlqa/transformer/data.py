@@ -90,6 +90,11 @@ def train_wordpiece(texts: list[str], vocab_size: int = 2000) -> Tokenizer:
     tokenizer.decoder = decoders.WordPiece()
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, show_progress=False)
     tokenizer.train_from_iterator(texts, trainer)
+    # The trainer picks the same tokens in every process but numbers tied ones in a per-process order
+    # (huggingface/tokenizers#1794); renumbering them in sorted order makes the ids, and the models, reproducible.
+    learned = sorted(set(tokenizer.get_vocab()) - set(SPECIAL_TOKENS))
+    vocabulary = {token: i for i, token in enumerate(SPECIAL_TOKENS + learned)}
+    tokenizer.model = models.WordPiece(vocabulary, unk_token="[UNK]")
     return tokenizer
 
 

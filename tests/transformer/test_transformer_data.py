@@ -1,5 +1,9 @@
 """Q17: offline data, tokenizers, training loops and the pretrained MiniLM encoder."""
 
+import json
+import subprocess
+import sys
+
 import pytest
 import torch
 
@@ -8,6 +12,7 @@ from mlqa.transformer.data import (
     CLS_ID,
     NUMBER_VOCAB,
     SEP_ID,
+    SPECIAL_TOKENS,
     clean_tweet,
     load_tweets,
     next_sentence_pairs,
@@ -52,6 +57,27 @@ def test_sentiment_split_is_balanced_and_disjoint():
     assert not set(train_x) & set(test_x)
     with pytest.raises(ValueError, match="per class"):
         sentiment_split(tweets, 100000, 10)
+
+
+VOCABULARY_OF_A_FRESH_PROCESS = """
+import json
+from mlqa.transformer.data import load_tweets, train_wordpiece
+tokenizer = train_wordpiece(load_tweets().texts[:3000], vocab_size=400)
+print(json.dumps(tokenizer.get_vocab()))
+"""
+
+
+def test_wordpiece_ids_are_the_same_in_every_process():
+    # The tokenizers trainer numbers tied tokens in a per-process order; train_wordpiece renumbers them.
+    vocabularies = [json.loads(subprocess.run([sys.executable, "-c", VOCABULARY_OF_A_FRESH_PROCESS], check=True,
+                                              capture_output=True, text=True).stdout) for _ in range(2)]
+    assert vocabularies[0] == vocabularies[1]
+    by_id = sorted(vocabularies[0], key=vocabularies[0].get)
+    assert by_id[: len(SPECIAL_TOKENS)] == SPECIAL_TOKENS and by_id[len(SPECIAL_TOKENS):] == sorted(by_id[5:])
+    tokenizer = train_wordpiece(load_tweets().texts[:3000], vocab_size=400)
+    assert tokenizer.get_vocab() == vocabularies[0]
+    encoding = tokenizer.encode("Flying with @user, never again!!")
+    assert encoding.tokens[:3] == ["fly", "##ing", "with"] and [by_id[i] for i in encoding.ids] == encoding.tokens
 
 
 def test_next_sentence_pairs_keep_or_swap_the_second_half():
