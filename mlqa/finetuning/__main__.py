@@ -9,7 +9,8 @@ import argparse
 import torch
 
 from mlqa.finetuning.data import tweet_data
-from mlqa.finetuning.results import save_results
+from mlqa.finetuning.results import RESULTS_DIR
+from mlqa.stored_results import save_results
 
 
 def compare_command(args: argparse.Namespace) -> None:
@@ -23,7 +24,7 @@ def compare_command(args: argparse.Namespace) -> None:
         rows = run_arms(encoder, train, test, seed=seed, cache=cache, **settings)
         record = settings | {"seed": seed, "test": len(test[2]), "threads": torch.get_num_threads(),
                              "torch": torch.__version__}
-        print("saved", save_results(f"compare-seed-{seed}", rows, record))
+        print("saved", save_results(RESULTS_DIR, f"compare-seed-{seed}", rows, record))
 
 
 def icl_command(args: argparse.Namespace) -> None:
@@ -45,7 +46,7 @@ def icl_command(args: argparse.Namespace) -> None:
             print(row, flush=True)
         settings = {"seed": seed, "steps": args.steps, "labels": args.labels, "corpus": len(texts),
                     "parameters": sum(p.numel() for p in gpt.parameters()), "torch": torch.__version__}
-        print("saved", save_results(f"icl-seed-{seed}", rows, settings))
+        print("saved", save_results(RESULTS_DIR, f"icl-seed-{seed}", rows, settings))
 
 
 def main() -> None:

@@ -17,7 +17,15 @@ from tqdm.auto import tqdm
 from mlqa.finetuning.adapters import add_adapters
 from mlqa.finetuning.lora import add_lora
 from mlqa.finetuning.prompts import add_prefixes, add_soft_prompt, encode
-from mlqa.transformer import BertEncoder, balanced_subset, mean_pool, predict, sentence_embeddings, train_classifier
+from mlqa.transformer import (
+    BertEncoder,
+    balanced_subset,
+    head_from_logistic_regression,
+    mean_pool,
+    predict,
+    sentence_embeddings,
+    train_classifier,
+)
 
 ARMS = {
     "features": "frozen embeddings + logistic regression",
@@ -72,17 +80,6 @@ class TopBlocksClassifier(nn.Module):
         for block in self.blocks:
             hidden = block(hidden, allowed)
         return self.head(F.normalize(mean_pool(hidden, attention_mask)))
-
-
-def head_from_probe(probe: LogisticRegression) -> nn.Linear:
-    """Two-class linear layer whose logit difference is the logistic regression's score (Q18)."""
-    weight = torch.tensor(probe.coef_[0], dtype=torch.float32)
-    bias = float(probe.intercept_[0])
-    head = nn.Linear(weight.numel(), 2)
-    with torch.no_grad():
-        head.weight.copy_(torch.stack([-weight / 2, weight / 2]))
-        head.bias.copy_(torch.tensor([-bias / 2, bias / 2]))
-    return head
 
 
 def freeze_all_but(model: nn.Module, trainable: tuple[str, ...]) -> int:
@@ -176,7 +173,7 @@ def run_arms(
     start = time.perf_counter()
     probe = LogisticRegression(max_iter=2000).fit(sentence_embeddings(encoder, ids, mask).numpy(), labels)
     probe_seconds = time.perf_counter() - start
-    head = head_from_probe(probe)
+    head = head_from_logistic_regression(probe)
     settings = dict(batch_size=batch_size, seed=seed, progress=False)
     rows = []
     for arm in tqdm(arms, desc=f"arms, seed {seed}", disable=not progress):

@@ -1,34 +1,16 @@
 """Stored results of the Q18 comparisons: small JSON files under mlqa/finetuning/results/ (Q18)."""
 
-import datetime
-import json
 import statistics
-import sys
 from pathlib import Path
+
+from mlqa.stored_results import load_records
 
 RESULTS_DIR = Path(__file__).parent / "results"
 
 
-def save_results(name: str, rows: list[dict], settings: dict) -> Path:
-    """Write rows with the command that made them, the UTC date and the settings (Q18)."""
-    path = RESULTS_DIR / f"{name}.json"
-    record = {
-        "command": "python -m mlqa.finetuning " + " ".join(sys.argv[1:]),
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "settings": settings,
-        "rows": rows,
-    }
-    path.write_text(json.dumps(record, indent=1) + "\n")
-    return path
-
-
 def load_rows(name: str) -> list[dict]:
     """The rows of every stored results/<name>*.json together (one file per seed, say) (Q18)."""
-    paths = sorted(RESULTS_DIR.glob(f"{name}*.json"))
-    if not paths:
-        raise FileNotFoundError(f"no stored results {RESULTS_DIR}/{name}*.json; make them with "
-                                f"python -m mlqa.finetuning {name}")
-    return [row for path in paths for row in json.loads(path.read_text())["rows"]]
+    return [row for record in load_records(RESULTS_DIR, name) for row in record["rows"]]
 
 
 def summarise(rows: list[dict], key: str = "accuracy") -> dict[str, dict[str, float]]:

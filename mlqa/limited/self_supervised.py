@@ -7,7 +7,7 @@ Controls: the probe on raw pixels (the baseline), on a random untrained encoder,
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from mlqa.limited.data import Split, TechniqueResult, digits_split
 from mlqa.limited.models import logistic_regression
 from mlqa.limited.nets import encode, mlp_body
-from mlqa.utils import torch_threads
+from mlqa.utils import get_device, torch_threads
 
 
 def block_mask(n: int, block: int = 4, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -36,29 +36,45 @@ def scattered_mask(n: int, hide: float = 0.25, generator: torch.Generator | None
     return (torch.rand(n, 64, generator=generator) >= hide).float()
 
 
+def pretrain_fill_in(X_unlabeled: np.ndarray, visible_mask: Callable[[int, torch.Generator], torch.Tensor],
+                     epochs: int = 60, batch_size: int = 128, lr: float = 1e-3, seed: int = 0,
+                     device: torch.device | str | None = None, desc: str = "fill-in pretraining",
+                     progress: bool = False) -> tuple[nn.Sequential, nn.Linear]:
+    """Train `mlp_body` plus a linear decoder to redraw the pixels `visible_mask(n, generator)` hides (Q2, Q30).
+
+    The loss is the squared error on hidden pixels only; encoder and decoder come back on the CPU in eval mode.
+    """
+    device = torch.device(device) if device is not None else get_device()
+    encoder = mlp_body(seed=seed).to(device)
+    decoder = nn.Linear(encoder[0].out_features, 64).to(device)
+    optimizer = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    images = torch.as_tensor(X_unlabeled, dtype=torch.float32).to(device)
+    encoder.train()
+    with torch_threads():
+        for _ in tqdm(range(epochs), desc=desc, disable=not progress):
+            order = torch.randperm(len(images), generator=generator).to(device)
+            for start in range(0, len(images), batch_size):
+                batch = images[order[start:start + batch_size]]
+                visible = visible_mask(len(batch), generator).to(device)
+                hidden = 1 - visible
+                error = (decoder(encoder(batch * visible)) - batch) ** 2
+                loss = (error * hidden).sum() / hidden.sum()
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+    return encoder.cpu().eval(), decoder.cpu().eval()
+
+
 def pretrain_inpainting(X_unlabeled: np.ndarray, masking: str = "block", epochs: int = 60, batch_size: int = 128,
                         seed: int = 0) -> nn.Sequential:
     """Train an MLP encoder to fill in hidden pixels of unlabeled digits; returns the encoder (Q30)."""
     if masking not in ("block", "scattered"):
         raise ValueError(f"masking must be 'block' or 'scattered', got {masking!r}")
-    encoder = mlp_body(seed=seed)
-    decoder = nn.Linear(encoder[0].out_features, 64)
-    optimizer = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], lr=1e-3)
-    generator = torch.Generator().manual_seed(seed)
-    images = torch.as_tensor(X_unlabeled, dtype=torch.float32)
-    encoder.train()
-    for _ in range(epochs):
-        order = torch.randperm(len(images), generator=generator)
-        for start in range(0, len(images), batch_size):
-            batch = images[order[start:start + batch_size]]
-            mask = (block_mask if masking == "block" else scattered_mask)(len(batch), generator=generator)
-            hidden = 1 - mask
-            error = (decoder(encoder(batch * mask)) - batch) ** 2
-            loss = (error * hidden).sum() / hidden.sum()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    return encoder.eval()
+    mask = block_mask if masking == "block" else scattered_mask
+    encoder, _ = pretrain_fill_in(X_unlabeled, lambda n, generator: mask(n, generator=generator), epochs=epochs,
+                                  batch_size=batch_size, seed=seed, device="cpu")
+    return encoder
 
 
 def probe_accuracy(features_labeled: np.ndarray, y_labeled: np.ndarray, features_test: np.ndarray,

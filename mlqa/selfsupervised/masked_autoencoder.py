@@ -12,10 +12,8 @@ from functools import lru_cache
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
-from mlqa.limited import digits_split, mlp_body
-from mlqa.utils import get_device, torch_threads
+from mlqa.limited import digits_split, pretrain_fill_in
 
 
 def patch_mask(n: int, mask_ratio: float, patch: int = 2, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -56,25 +54,12 @@ def pretrain_masked_autoencoder(X_unlabeled: np.ndarray, mask_ratio: float = 0.5
     """Train `mlp_body` plus a linear decoder to redraw hidden patches of unlabeled digits; returned on CPU (Q2)."""
     if epochs < 1 or not 0 < mask_ratio < 1:
         raise ValueError(f"need epochs >= 1 and 0 < mask_ratio < 1, got epochs={epochs}, mask_ratio={mask_ratio}")
-    device = torch.device(device) if device is not None else get_device()
-    encoder = mlp_body(seed=seed).to(device)
-    decoder = nn.Linear(encoder[0].out_features, 64).to(device)
-    optimizer = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], lr=lr)
-    generator = torch.Generator().manual_seed(seed)
-    images = torch.as_tensor(X_unlabeled, dtype=torch.float32).to(device)
-    encoder.train()
-    with torch_threads():
-        for _ in tqdm(range(epochs), desc="masked autoencoder", disable=not progress):
-            order = torch.randperm(len(images), generator=generator).to(device)
-            for start in range(0, len(images), batch_size):
-                batch = images[order[start:start + batch_size]]
-                hidden = 1 - patch_mask(len(batch), mask_ratio, generator=generator).to(device)
-                error = (decoder(encoder(batch * (1 - hidden))) - batch) ** 2
-                loss = (error * hidden).sum() / hidden.sum()
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-    return MaskedAutoencoder(encoder.cpu().eval(), decoder.cpu().eval(), mask_ratio)
+    def visible_mask(n: int, generator: torch.Generator) -> torch.Tensor:
+        return patch_mask(n, mask_ratio, generator=generator)
+
+    encoder, decoder = pretrain_fill_in(X_unlabeled, visible_mask, epochs=epochs, batch_size=batch_size, lr=lr,
+                                        seed=seed, device=device, desc="masked autoencoder", progress=progress)
+    return MaskedAutoencoder(encoder, decoder, mask_ratio)
 
 
 @lru_cache(maxsize=2)

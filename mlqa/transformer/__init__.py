@@ -38,7 +38,7 @@ from mlqa.transformer.data import (
 from mlqa.transformer.embeddings import sinusoidal_positions
 from mlqa.transformer.encoder_decoder import EncoderDecoder, EncoderDecoderConfig
 from mlqa.transformer.experiments import balanced_subset, encode_wordpiece, load_minilm, mean_pool, sentence_embeddings
-from mlqa.transformer.finetuning import SentenceEmbeddingClassifier, finetune
+from mlqa.transformer.finetuning import SentenceEmbeddingClassifier, finetune, head_from_logistic_regression
 from mlqa.transformer.gpt import GPT, DecoderConfig, GPTClassifier
 from mlqa.transformer.hf import from_hf
 from mlqa.transformer.image_patches import image_patches
@@ -93,6 +93,7 @@ __all__ = [
     "fit_exponent",
     "fit_power_law",
     "forward_seconds",
+    "head_from_logistic_regression",
     "from_hf",
     "image_patches",
     "load_minilm",

@@ -11,10 +11,11 @@ import argparse
 
 import torch
 
+from mlqa.stored_results import save_results
 from mlqa.transformer.data import load_tweets, sentiment_split
 from mlqa.transformer.experiments import POOL_SIZE, TEST_SIZE, encoded_split, load_minilm
 from mlqa.transformer.pretraining_gain import LABEL_SIZES, PRETRAIN_STEPS
-from mlqa.transformer.results import save_results
+from mlqa.transformer.results import RESULTS_DIR
 
 
 def sweep_17a_command(args: argparse.Namespace) -> None:
@@ -30,7 +31,7 @@ def sweep_17a_command(args: argparse.Namespace) -> None:
             rows = sweep_17a(minilm, train, test, (size,), (seed,), **settings)
             record = settings | {"seeds": [seed], "label_sizes": [size], "pool": POOL_SIZE, "test": TEST_SIZE,
                                  "threads": torch.get_num_threads(), "torch": torch.__version__}
-            print("saved", save_results(f"sweep-17a-labels-{size}-seed-{seed}", rows, record))
+            print("saved", save_results(RESULTS_DIR, f"sweep-17a-labels-{size}-seed-{seed}", rows, record))
 
 
 def sweep_17b_command(args: argparse.Namespace) -> None:
@@ -39,7 +40,7 @@ def sweep_17b_command(args: argparse.Namespace) -> None:
 
     rows, settings = sweep_17b(tuple(args.seeds))
     settings |= {"seeds": args.seeds, "threads": torch.get_num_threads(), "torch": torch.__version__}
-    print("saved", save_results(f"sweep-17b-seeds-{'-'.join(map(str, args.seeds))}", rows, settings))
+    print("saved", save_results(RESULTS_DIR, f"sweep-17b-seeds-{'-'.join(map(str, args.seeds))}", rows, settings))
 
 
 def pretraining_gain_command(args: argparse.Namespace) -> None:
@@ -49,7 +50,7 @@ def pretraining_gain_command(args: argparse.Namespace) -> None:
     for seed in args.seeds:
         rows, settings = sweep_pretraining_gain((seed,), tuple(args.sizes), args.pretrain_steps)
         settings |= {"seeds": [seed], "threads": torch.get_num_threads(), "torch": torch.__version__}
-        print("saved", save_results(f"pretraining-gain-seed-{seed}", rows, settings))
+        print("saved", save_results(RESULTS_DIR, f"pretraining-gain-seed-{seed}", rows, settings))
 
 
 def main() -> None:

@@ -1,31 +1,11 @@
 """Stored results of the Q17 sweeps: small JSON files under mlqa/transformer/results/ (Q17)."""
 
-import datetime
-import json
-import re
 import statistics
-import sys
 from pathlib import Path
 
+from mlqa.stored_results import load_records
+
 RESULTS_DIR = Path(__file__).parent / "results"
-
-
-def save_results(name: str, rows: list[dict], settings: dict) -> Path:
-    """Write rows with the command that made them, the UTC date and the settings (seeds included) (Q17)."""
-    path = RESULTS_DIR / f"{name}.json"
-    record = {
-        "command": "python -m mlqa.transformer " + " ".join(sys.argv[1:]),
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "settings": settings,
-        "rows": rows,
-    }
-    path.write_text(json.dumps(record, indent=1) + "\n")
-    return path
-
-
-def _natural_order(path: Path) -> list:
-    """File names with their numbers compared as numbers: labels-500 before labels-2000."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
 
 
 def load_results(name: str) -> list[dict]:
@@ -33,11 +13,7 @@ def load_results(name: str) -> list[dict]:
 
     A sweep may be stored in parts (one file per label size, say); their rows together make the sweep.
     """
-    paths = sorted(RESULTS_DIR.glob(f"{name}*.json"), key=_natural_order)
-    if not paths:
-        raise FileNotFoundError(f"no stored results {RESULTS_DIR}/{name}*.json; make them with "
-                                f"python -m mlqa.transformer {name}")
-    return [json.loads(path.read_text()) for path in paths]
+    return load_records(RESULTS_DIR, name)
 
 
 def summarise(rows: list[dict], group: tuple[str, ...] = ("labels", "arm")) -> dict[tuple, dict[str, float]]:
