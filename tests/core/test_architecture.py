@@ -9,7 +9,8 @@ import pytest
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "mlqa"
 # The core: helpers, registry, CLI and quiz. It never depends on a topic package.
-CORE_MODULES = {"mlqa", "mlqa.__main__", "mlqa.utils", "mlqa.questions", "mlqa.figures", "mlqa.environment"}
+CORE_MODULES = {"mlqa", "mlqa.__main__", "mlqa.utils", "mlqa.questions", "mlqa.figures", "mlqa.environment",
+                "mlqa.stored_results"}
 CORE_PACKAGES = {"quiz"}
 # "mlqa.pkg.module:function" strings in registries count as imports of that module.
 REGISTRY_STRING = re.compile(r"^(mlqa(?:\.\w+)+):\w+$")
