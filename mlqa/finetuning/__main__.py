@@ -60,7 +60,7 @@ def main() -> None:
     icl = commands.add_parser("icl", help="the tiny GPT prompted with labelled examples, over seeds")
     icl.add_argument("--seeds", type=int, nargs="+", default=[0])
     icl.add_argument("--labels", type=int, default=200)
-    icl.add_argument("--steps", type=int, default=1200)
+    icl.add_argument("--steps", type=int, default=6000)
     icl.set_defaults(run=icl_command)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a busy CPU)")
     args = parser.parse_args()

@@ -96,7 +96,7 @@ def training_sequences(tokens: ICLTokens, texts: list[str], labels: list[int], n
     return torch.tensor(rows), positions.expand(num_sequences, -1).clone(), torch.tensor(targets)
 
 
-def train_icl_gpt(texts: list[str], labels: list[int], steps: int = 1200, num_sequences: int = 20000,
+def train_icl_gpt(texts: list[str], labels: list[int], steps: int = 6000, num_sequences: int = 20000,
                   examples: int = 5, seed: int = 0, progress: bool = True) -> tuple[GPT, ICLTokens]:
     """A 2-layer, d=128 GPT trained to predict every label word of packed, half-swapped sequences (Q18)."""
     tokens = ICLTokens(texts)
