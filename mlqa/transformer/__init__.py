@@ -143,5 +143,7 @@ FIGURES: dict[str, str] = {
     "q16-softmax-saturation": "mlqa.transformer.plots_self_attention:saturation_figure",
     "q16-additive-alignment": "mlqa.transformer.plots_self_attention:alignment_figure",
     "q16-attention-cost": "mlqa.transformer.plots_self_attention:attention_cost_figure",
+    "q08-attention-memory": "mlqa.transformer.plots_success:attention_memory_figure",
+    "q08-scaling-law": "mlqa.transformer.plots_success:scaling_figure",
     "q08-pretraining-gain": "mlqa.transformer.plots_success:pretraining_gain_figure",
 }

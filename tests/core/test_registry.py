@@ -67,3 +67,13 @@ def test_every_available_question_names_a_package_that_imports():
             package = importlib.import_module(q.package)
             assert q.number in questions_named(package.__doc__ or ""), f"{q.package}'s docstring lacks Q{q.number}"
             assert q.budget_s > 0
+
+
+def test_figures_folder_holds_exactly_the_registered_figures():
+    from mlqa.figures import all_figures
+
+    figures_dir = Path(__file__).resolve().parents[2] / "figures"
+    drawn = {path.stem for path in figures_dir.glob("*.png")}
+    registered = set(all_figures())
+    assert not registered - drawn, f"registered but never drawn (python -m mlqa figures NAME): {registered - drawn}"
+    assert not drawn - registered, f"in figures/ but drawn by no registered function: {drawn - registered}"
