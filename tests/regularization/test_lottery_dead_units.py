@@ -11,17 +11,11 @@ from mlqa.regularization import (
     dead_unit_fate,
     dead_units,
     lottery_experiment,
-    lottery_split,
     pruned_fraction_of_units,
     remove_units,
     train_masked,
     unit_weight_fraction,
 )
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return tuple(torch.as_tensor(a) for a in lottery_split())
 
 
 def killed(seeds=(0, 1), units=(3, 7)):
@@ -32,8 +26,8 @@ def killed(seeds=(0, 1), units=(3, 7)):
     return model
 
 
-def test_dead_units_are_found_and_deleting_them_changes_no_prediction(digits):
-    X = digits[0]
+def test_dead_units_are_found_and_deleting_them_changes_no_prediction(lottery_digits):
+    X = lottery_digits[0]
     model = killed()
     dead = dead_units(model, X)
     assert dead[0][:, [3, 7]].all() and int(dead[0].sum()) >= 4
@@ -48,8 +42,8 @@ def test_dead_units_are_found_and_deleting_them_changes_no_prediction(digits):
         remove_units(model, dead[:1])
 
 
-def test_a_dead_units_incoming_weights_never_move_during_training(digits, one_thread):
-    X, y, _, _ = digits
+def test_a_dead_units_incoming_weights_never_move_during_training(lottery_digits, one_thread):
+    X, y, _, _ = lottery_digits
     model = killed()
     start = model.weights[0].detach().clone()
     train_masked(model, [torch.ones_like(w) for w in model.weights], X, y, batch_orders([0, 1], len(y), 20, 50), 5e-3)
@@ -78,8 +72,8 @@ def test_pruned_fraction_of_units_reads_their_incoming_columns():
         pruned_fraction_of_units(masks, [torch.zeros(1, 5, dtype=torch.bool)])
 
 
-def test_dead_unit_fate_follows_each_round_into_the_next_mask(digits):
+def test_dead_unit_fate_follows_each_round_into_the_next_mask(lottery_digits):
     setup = LotterySetup(hidden=16, steps=30, rounds=2, rewind_step=5)
-    fate = dead_unit_fate(lottery_experiment((0, 1), setup, device=torch.device("cpu")), digits[0])
+    fate = dead_unit_fate(lottery_experiment((0, 1), setup, device=torch.device("cpu")), lottery_digits[0])
     assert fate.dead.shape == fate.dead_and_cut.shape == fate.pruned_fraction.shape == (2, 2, 2)
     assert bool((fate.dead_and_cut <= fate.dead).all())

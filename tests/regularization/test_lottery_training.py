@@ -10,15 +10,9 @@ from mlqa.regularization import (
     dense_weight_count,
     error_barrier,
     interpolation_accuracy,
-    lottery_split,
     small_dense_accuracy,
     train_masked,
 )
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return tuple(torch.as_tensor(a) for a in lottery_split())
 
 
 def test_batch_orders_visit_every_sample_once_per_epoch():
@@ -32,8 +26,8 @@ def test_batch_orders_visit_every_sample_once_per_epoch():
         batch_orders([0], n_samples=50, steps=3, batch=60)
 
 
-def test_a_stack_trains_each_model_as_it_would_train_alone(digits, one_thread):
-    X, y, _, _ = digits
+def test_a_stack_trains_each_model_as_it_would_train_alone(lottery_digits, one_thread):
+    X, y, _, _ = lottery_digits
     orders = batch_orders([0, 1], len(y), steps=20, batch=50)
     stack = StackedMLP([0, 1], hidden=16)
     masks = [(torch.rand(w.shape, generator=torch.Generator().manual_seed(5)) > 0.5).float() for w in stack.weights]
@@ -45,8 +39,8 @@ def test_a_stack_trains_each_model_as_it_would_train_alone(digits, one_thread):
             assert torch.allclose(a[0], b[i], atol=1e-5)  # batched matmuls round differently
 
 
-def test_pruned_weights_stay_zero_and_the_snapshot_is_the_state_at_that_step(digits, one_thread):
-    X, y, _, _ = digits
+def test_pruned_weights_stay_zero_and_the_snapshot_is_the_state_at_that_step(lottery_digits, one_thread):
+    X, y, _, _ = lottery_digits
     orders = batch_orders([0, 1], len(y), steps=15, batch=50)
     model = StackedMLP([0, 1], hidden=16)
     masks = [(torch.rand(w.shape, generator=torch.Generator().manual_seed(1)) > 0.7).float() for w in model.weights]
@@ -59,8 +53,8 @@ def test_pruned_weights_stay_zero_and_the_snapshot_is_the_state_at_that_step(dig
         assert torch.equal(a, b)
 
 
-def test_error_barrier_is_zero_from_a_model_to_itself_and_endpoints_match(digits, one_thread):
-    X, y, X_test, y_test = digits
+def test_error_barrier_is_zero_from_a_model_to_itself_and_endpoints_match(lottery_digits, one_thread):
+    X, y, X_test, y_test = lottery_digits
     a, b = StackedMLP([0, 1], hidden=16), StackedMLP([2, 3], hidden=16)
     orders = batch_orders([0, 1], len(y), steps=20, batch=50)
     for model in (a, b):
